@@ -1,0 +1,35 @@
+"""Which compute devices this machine has, and how `auto` picks one."""
+import torch
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+_WHY_MISSING = {
+    "cuda": "this machine has no CUDA GPU (or this PyTorch build has no CUDA support)",
+    "mps": "MPS needs an Apple-silicon Mac with PyTorch's Metal support",
+}
+
+
+def _has(name: str) -> bool:
+    if name == "cuda":
+        return torch.cuda.is_available()
+    if name == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        return bool(mps and mps.is_available())
+    return name == "cpu"
+
+
+def available_devices() -> list[str]:
+    """Concrete devices usable here, fastest first; always ends with "cpu"."""
+    return [d for d in ("cuda", "mps", "cpu") if _has(d)]
+
+
+def why_missing(name: str) -> str:
+    """A sentence saying why `name` is not offered on this machine."""
+    return _WHY_MISSING.get(name, f"unknown device {name!r}")
+
+
+def resolve_device(name: str) -> torch.device:
+    """Map a RunConfig device name to a torch.device: `auto` picks CUDA, then MPS, then CPU."""
+    if name == "auto":
+        return torch.device(available_devices()[0])
+    return torch.device(name)

@@ -1,0 +1,180 @@
+"""Training: the tutorial's updates without autograd's per-step overhead, one frozen state per epoch.
+
+The updates (updates.py) do what autograd + torch.optim would; tests/test_fidelity.py checks them against
+the literal loop in tutorial.py. R runs (an lr sweep) share one (R, D) weight and train in one pass.
+"""
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from . import updates
+from .config import RunConfig
+from .data import Dataset, make_dataset
+from .devices import resolve_device
+from .model import LinearModel, initial_weights
+
+DIVERGE_FACTOR = 1e10  # a run whose loss grows this much above its start (or is not finite) has diverged
+
+
+@dataclass(frozen=True)
+class TrainState:
+    """One epoch's outcome. Scalars for a single run; arrays with one entry per run for an lr sweep.
+
+    Weights are in the units of the raw features, so they approach `true_weights` even when standardised.
+    A diverged run keeps showing its last finite epoch; `diverged_epoch` says when it blew up."""
+
+    epoch: int
+    weights: np.ndarray        # (D,) or (R, D)
+    loss: float | np.ndarray   # mean squared error over the whole training set after the epoch
+    last_loss: float | np.ndarray | None  # loss of the epoch's last step: the number the tutorial prints
+    test_loss: float | np.ndarray | None  # None without a test split
+    lr: float | np.ndarray     # learning rate this epoch used (after the schedule)
+    grad_norm: float | np.ndarray  # |gradient of the training loss| at the new weights
+    diverged: bool | np.ndarray
+    diverged_epoch: int | None | np.ndarray  # sweeps: -1 where a run has not diverged
+    elapsed: float             # seconds spent training so far (pauses not counted)
+    steps: int                 # optimiser steps taken so far (per run)
+
+
+class Trainer:
+    """Holds one training run (or sweep) and advances it an epoch at a time.
+
+    `train()` wraps it as a generator; the dashboard drives it directly to pause, step and change lr."""
+
+    def __init__(self, cfg: RunConfig, data: Dataset | None = None):
+        self.cfg = cfg
+        self.data = data if data is not None else make_dataset(cfg)
+        dev = self.device = resolve_device(cfg.device)
+        dtype = torch.float32 if dev.type == "mps" else torch.float64  # MPS has no float64
+        tensor = lambda a: None if a is None else torch.as_tensor(a, dtype=dtype, device=dev)
+        self.X, self.y = tensor(self.data.X), tensor(self.data.y)  # (N, D), (N,)
+        self.X_test, self.y_test = tensor(self.data.X_test), tensor(self.data.y_test)
+        runs = len(cfg.lrs)
+        self.model = LinearModel(initial_weights(cfg.n_weights, cfg.seed).to(dtype), runs).to(dev)
+        self._buffers = [torch.zeros_like(self.model.weight) for _ in range(2)]  # momentum / Adam moments
+        self._shuffler = np.random.default_rng([cfg.seed, 1])
+        self._plan = None if cfg.shuffle else self._prepare(self.X, self.y)
+        self.frozen = np.zeros(runs, bool)  # diverged runs stop updating, at their last finite weights
+        self.diverged_epoch = np.full(runs, -1)
+        self.epoch = self.steps = 0
+        self.elapsed = 0.0
+        loss, grad_norm, test_loss = self._evaluate()
+        self._limit = DIVERGE_FACTOR * np.maximum(loss, 1.0)
+        self._good = (self.model.weight.detach().clone(), loss, loss, grad_norm, test_loss)
+        self.state = self._state(loss, None, grad_norm, test_loss, self.lr_at(0))
+
+    @property
+    def done(self) -> bool:
+        return self.epoch >= self.cfg.epochs or bool(self.frozen.all())
+
+    def lr_at(self, epoch: int) -> np.ndarray:
+        """Each run's learning rate for the epoch after `epoch` completed ones, with the schedule applied."""
+        c = self.cfg
+        factor = {"constant": 1.0, "step": c.gamma ** (epoch // c.step_size),
+                  "exp": c.gamma ** (epoch / c.step_size)}[c.schedule]
+        return np.asarray(c.lrs) * factor
+
+    def set_lr(self, lr) -> None:
+        """Change the base learning rate(s) from the next epoch on; progress is kept. Validated like a RunConfig."""
+        self.cfg = self.cfg.replace(lr=lr)
+        if len(self.cfg.lrs) != len(self.frozen):
+            raise ValueError(f"this run has {len(self.frozen)} learning rates; got {len(self.cfg.lrs)}")
+
+    def step(self) -> TrainState:
+        """Train one epoch and return its state (the last state again once done)."""
+        if self.done:
+            return self.state
+        t0 = time.perf_counter()
+        lr = self.lr_at(self.epoch)
+        plan = self._plan or self._shuffled()
+        with torch.no_grad():
+            E = self._epoch(plan, np.where(self.frozen, 0.0, lr))
+            last = E.square().mean(1).cpu().numpy()
+        self.epoch += 1
+        self.steps += -(-len(self.y) // self.cfg.batch_size)
+        loss, grad_norm, test_loss = self._evaluate()
+        self._check_divergence(loss)
+        self.elapsed += time.perf_counter() - t0
+        self.state = self._state(loss, last, grad_norm, test_loss, lr)
+        return self.state
+
+    def _prepare(self, X, y):
+        """Precompute what the optimiser's epoch walks through, for this order of the samples."""
+        if self.cfg.optimizer == "sgd":
+            return updates.SgdChunks(X, y, self.cfg.batch_size)
+        return updates.batches(X, y, self.cfg.batch_size)
+
+    def _shuffled(self):
+        order = torch.as_tensor(self._shuffler.permutation(len(self.y)), device=self.device)
+        return self._prepare(self.X[order], self.y[order])
+
+    def _epoch(self, plan, lr) -> torch.Tensor:
+        """All steps of one epoch; returns the last batch's residuals (R, B). lr: (R,), 0 for frozen runs."""
+        W = self.model.weight
+        lr = torch.tensor(lr[:, None], dtype=W.dtype, device=self.device)  # (R, 1)
+        if self.cfg.optimizer == "sgd":
+            return updates.sgd(W, plan, lr)
+        if self.cfg.optimizer == "momentum":
+            return updates.momentum(W, plan, lr, self._buffers[0], self.cfg.momentum)
+        return updates.adam(W, plan, lr, *self._buffers, self.steps)
+
+    def _evaluate(self):
+        """Training loss, gradient norm and test loss of every run at the current weights (numpy, (R,))."""
+        with torch.no_grad():
+            W = self.model.weight
+            E = torch.addmm(-self.y[None, :], W, self.X.T)  # (R, N)
+            loss = E.square().mean(1)
+            grad_norm = torch.linalg.vector_norm(torch.mm(E, self.X), dim=1) * (2.0 / len(self.y))
+            test = None
+            if self.X_test is not None:
+                test = (torch.addmm(-self.y_test[None, :], W, self.X_test.T)).square().mean(1).cpu().numpy()
+            return loss.cpu().numpy(), grad_norm.cpu().numpy(), test
+
+    def _check_divergence(self, loss):
+        W = self.model.weight
+        bad = ~np.isfinite(loss) | (loss > self._limit) | ~torch.isfinite(W).all(1).cpu().numpy()
+        new = bad & ~self.frozen
+        if new.any():
+            rows = torch.as_tensor(new, device=self.device)
+            with torch.no_grad():
+                W[rows] = self._good[0][rows]
+                for buf in self._buffers:
+                    buf[rows] = 0.0
+            self.frozen |= new
+            self.diverged_epoch[new] = self.epoch
+        self._good = (W.detach().clone(),) + self._good[1:]
+
+    def _state(self, loss, last, grad_norm, test_loss, lr) -> TrainState:
+        """Build the state; frozen runs report their last finite values, so no NaN ever leaves."""
+        fresh = (loss, loss if last is None else last, grad_norm, test_loss)  # before any step: the loss
+        good = self._good[1:]
+        keep = self.frozen
+        vals = [None if f is None else np.where(keep, g, f) for f, g in zip(fresh, good)]
+        self._good = (self._good[0], *vals)
+        W = self.data.to_original(self.model.weight.detach().cpu().numpy().astype(np.float64))
+        one = not self.cfg.is_sweep
+        pick = (lambda a: None if a is None else float(a[0])) if one else (lambda a: a)
+        div_epoch = self.diverged_epoch
+        return TrainState(
+            epoch=self.epoch, weights=W[0] if one else W, loss=pick(vals[0]),
+            last_loss=None if last is None else pick(vals[1]), test_loss=pick(vals[3]),
+            lr=pick(lr), grad_norm=pick(vals[2]), diverged=bool(keep[0]) if one else keep.copy(),
+            diverged_epoch=(int(div_epoch[0]) if keep[0] else None) if one else div_epoch.copy(),
+            elapsed=self.elapsed, steps=self.steps)
+
+
+def train(cfg: RunConfig, data: Dataset | None = None):
+    """Yield a TrainState for epoch 0 (the initial weights), then one per epoch up to cfg.epochs.
+
+    Stops early once every run has diverged.
+
+    >>> states = list(train(RunConfig(epochs=3)))
+    >>> [s.epoch for s in states], states[0].last_loss is None
+    ([0, 1, 2, 3], True)
+    """
+    trainer = Trainer(cfg, data)
+    yield trainer.state
+    while not trainer.done:
+        yield trainer.step()
