@@ -1,0 +1,112 @@
+"""The training generator: states, losses against NumPy float64, divergence, sweeps, determinism."""
+import dataclasses
+
+import numpy as np
+import pytest
+from oracle import mse64
+
+from linviz import RunConfig, Trainer, make_dataset, train
+
+
+def test_states_run_from_epoch_0_to_the_last_and_are_frozen_copies():
+    cfg = RunConfig(epochs=12)
+    states = list(train(cfg))
+    assert [s.epoch for s in states] == list(range(13))
+    assert states[0].last_loss is None and states[0].steps == 0 and states[-1].steps == 120
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        states[0].epoch = 3
+    states[1].weights[:] = 0  # a copy: scribbling on it changes nothing inside the engine
+    assert not np.array_equal(list(train(cfg))[1].weights, states[1].weights)
+    assert all(isinstance(s.weights, np.ndarray) and s.weights.shape == (4,) for s in states)
+    assert states[-1].elapsed > 0 and all(a.elapsed <= b.elapsed for a, b in zip(states, states[1:]))
+
+
+def test_loss_gradient_and_test_loss_match_numpy_float64():
+    cfg = RunConfig(n_samples=40, test_fraction=0.25, noise_std=5.0, lr=1e-5, epochs=20, seed=4)
+    data = make_dataset(cfg)
+    for s in list(train(cfg))[::5]:
+        assert s.loss == pytest.approx(mse64(data.X, data.y, s.weights), rel=1e-9)
+        assert s.test_loss == pytest.approx(mse64(data.X_test, data.y_test, s.weights), rel=1e-9)
+        X, y = data.X.astype(np.float64), data.y.astype(np.float64)
+        grad = 2 / len(y) * X.T @ (X @ s.weights - y)
+        assert s.grad_norm == pytest.approx(np.linalg.norm(grad), rel=1e-9)
+
+
+def test_same_config_same_states():
+    cfg = RunConfig(shuffle=True, noise_std=1.0, epochs=15, seed=11, batch_size=3)
+    a, b = list(train(cfg)), list(train(cfg))
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x.weights, y.weights)
+        assert x.loss == y.loss
+    assert not np.array_equal(a[-1].weights, list(train(cfg.replace(seed=12)))[-1].weights)
+
+
+def test_standardised_features_allow_a_large_lr_and_report_raw_weights():
+    cfg = RunConfig(standardize=True, lr=0.1, epochs=30)
+    final = list(train(cfg))[-1]
+    np.testing.assert_allclose(final.weights, cfg.true_weights, rtol=1e-6)
+    assert list(train(cfg.replace(standardize=False, epochs=3)))[-1].diverged  # raw features cannot take it
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("lr", [1e-3, 1e3, 1e9])
+def test_divergence_stops_cleanly_and_no_nan_escapes(optimizer, lr):
+    cfg = RunConfig(lr=lr, optimizer=optimizer, epochs=50)
+    states = list(train(cfg))
+    last = states[-1]
+    for s in states:
+        assert np.all(np.isfinite(s.weights)) and np.isfinite(s.loss) and np.isfinite(s.grad_norm)
+        assert s.last_loss is None or np.isfinite(s.last_loss)
+    if optimizer == "adam" and lr < 1e9:  # Adam's steps are bounded by lr: it wanders but does not blow up
+        assert not last.diverged and last.epoch == 50
+        return
+    assert last.diverged and last.diverged_epoch == last.epoch and len(states) == last.epoch + 1
+    assert not any(s.diverged for s in states[:-1])
+    np.testing.assert_array_equal(last.weights, states[-2].weights)  # it shows the last finite epoch
+    assert last.loss == states[-2].loss
+
+
+def test_in_a_sweep_diverged_runs_freeze_while_the_others_go_on():
+    cfg = RunConfig(lr=(1e-5, 4e-5, 1e-3, 1e9), epochs=60)
+    states = list(train(cfg))
+    last = states[-1]
+    assert last.epoch == 60 and last.weights.shape == (4, 4) and last.loss.shape == (4,)
+    assert list(last.diverged) == [False, False, True, True]
+    assert last.diverged_epoch[0] == -1 and 1 <= last.diverged_epoch[2] <= 60 and last.diverged_epoch[3] == 1
+    for s in states:
+        assert np.all(np.isfinite(s.weights)) and np.all(np.isfinite(s.loss)) and np.all(np.isfinite(s.grad_norm))
+    k = last.diverged_epoch[2]
+    np.testing.assert_array_equal(last.weights[2], states[k - 1].weights[2])
+    assert last.loss[1] < 1e-6 * states[0].loss[1]  # the good runs kept training
+
+
+def test_lr_sweep_states_carry_one_row_per_run():
+    cfg = RunConfig(lr=(1e-5, 2e-5), epochs=3)
+    s = list(train(cfg))[-1]
+    assert s.weights.shape == (2, 4) and list(s.lr) == [1e-5, 2e-5] and s.last_loss.shape == (2,)
+
+
+def test_trainer_steps_on_demand_and_returns_the_last_state_when_done():
+    t = Trainer(RunConfig(epochs=2))
+    assert t.state.epoch == 0 and not t.done
+    t.step()
+    s = t.step()
+    assert t.done and s.epoch == 2 and t.step() is s
+
+
+def test_set_lr_is_validated():
+    t = Trainer(RunConfig(epochs=2))
+    with pytest.raises(ValueError, match="Learning rate"):
+        t.set_lr(-1)
+    with pytest.raises(ValueError, match="1 learning rates"):
+        t.set_lr((1e-5, 2e-5))
+
+
+def test_full_batch_gradient_descent_follows_the_numpy_recursion():
+    cfg = RunConfig(batch_size=10, lr=5e-5, epochs=50, seed=2)
+    data = make_dataset(cfg)
+    states = list(train(cfg))
+    X, y, w = data.X.astype(np.float64), data.y.astype(np.float64), states[0].weights.copy()
+    for s in states[1:]:
+        w = w - cfg.lr * 2 / len(y) * X.T @ (X @ w - y)  # computed with float64 NumPy, step by step
+        np.testing.assert_allclose(s.weights, w, rtol=1e-9)
