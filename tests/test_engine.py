@@ -1,5 +1,6 @@
 """The training generator: states, losses against NumPy float64, divergence, sweeps, determinism."""
 import dataclasses
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -18,7 +19,7 @@ def test_states_run_from_epoch_0_to_the_last_and_are_frozen_copies():
     states[1].weights[:] = 0  # a copy: scribbling on it changes nothing inside the engine
     assert not np.array_equal(list(train(cfg))[1].weights, states[1].weights)
     assert all(isinstance(s.weights, np.ndarray) and s.weights.shape == (4,) for s in states)
-    assert states[-1].elapsed > 0 and all(a.elapsed <= b.elapsed for a, b in zip(states, states[1:]))
+    assert states[-1].elapsed > 0 and all(a.elapsed <= b.elapsed for a, b in pairwise(states))
 
 
 def test_loss_gradient_and_test_loss_match_numpy_float64():
