@@ -5,6 +5,7 @@ in 1..100, per-sample SGD at lr = 1e-5 for 100 epochs.
 """
 import math
 import os
+import re
 from dataclasses import dataclass, field, fields
 
 from .devices import DEVICES, available_devices, why_missing
@@ -148,12 +149,24 @@ _INT_RANGES = (("n_samples", 1, 10_000_000), ("epochs", 1, 1_000_000), ("batch_s
                ("feature_min", -1_000_000, 1_000_000), ("feature_max", -1_000_000, 1_000_000))
 
 
+def fmt_number(v: float) -> str:
+    """A number as a student writes it, exactly (float(fmt_number(v)) == v): 1e-5, 1e9, 0.5, 7.
+
+    >>> fmt_number(1e-05), fmt_number(7.0), fmt_number(2.5e10), fmt_number(0.1)
+    ('1e-5', '7', '2.5e10', '0.1')
+    """
+    v = float(v)
+    if not math.isfinite(v):
+        return repr(v)
+    plain = str(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v)
+    sci = next(t for t in (f"{v:.{p}e}" for p in range(17)) if float(t) == v)
+    sci = re.sub(r"e\+?(-?)0*(\d)", r"e\1\2", sci)
+    return min(plain, sci, key=len)
+
+
 def _fmt(v) -> str:
-    """Numbers as a student writes them: 1e-5, 1e9, 0.5, 7."""
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e6:
-        return str(int(v))
     if isinstance(v, float):
-        return f"{v:g}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+        return fmt_number(v)
     return repr(v) if isinstance(v, str) else str(v)
 
 

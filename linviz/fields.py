@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields
 from typing import Any, NamedTuple
 
-from .config import LABELS, ConfigError, RunConfig
+from .config import LABELS, ConfigError, RunConfig, fmt_number
 
 _NUMBER_TEXT = "Use a number such as 0.5, 1e-5 or 10."
 _LIST_TEXT = "Use numbers separated by commas or spaces, such as 2, 3, 4, 7."
@@ -66,17 +66,13 @@ def _choice(attr: str, text: str) -> str:
     return text.strip().lower()
 
 
-def _fmt_number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
-
-
 def _fmt(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):
-        return ",".join(_fmt_number(v) for v in value)
+        return ",".join(fmt_number(v) for v in value)
     if isinstance(value, (int, float)):
-        return _fmt_number(value)
+        return fmt_number(value)
     return str(value)
 
 

@@ -1,0 +1,59 @@
+"""What a run came to, in words and as files: the status line and the CSV / JSON downloads."""
+import io
+import json
+
+import numpy as np
+
+from .config import RunConfig
+from .engine import TrainState
+from .fields import to_query
+from .history import COLUMNS, History
+
+CONVERGED_TOL = 1e-2  # |w - w*| below this on every weight reads as "converged" (the tutorial's 0.01)
+
+
+def outcome(cfg: RunConfig, s: TrainState, running: bool = False) -> tuple[str, str]:
+    """(kind, sentence): kind is one of running, diverged, converged, not-converged, initial."""
+    err = float(np.max(np.abs(np.asarray(s.weights) - np.asarray(cfg.true_weights))))
+    if s.diverged:
+        return "diverged", (f"Diverged at epoch {s.diverged_epoch} with lr {s.lr:.3g}: the loss blew up, so "
+                            f"training stopped. Showing epoch {s.diverged_epoch - 1}, the last finite one. "
+                            "Try a smaller learning rate.")
+    if running:
+        return "running", f"Running: max |w - w*| = {err:.3g}"
+    if s.epoch == 0:
+        return "initial", "Not trained yet: press Train."
+    if err < CONVERGED_TOL:
+        return "converged", f"Converged: max |w - w*| = {err:.2g}"
+    return "not-converged", f"Not converged yet: max |w - w*| = {err:.3g} (more epochs, or a larger lr?)"
+
+
+def status_line(cfg: RunConfig, s: TrainState) -> str:
+    """Epoch k of E, elapsed and steps per second."""
+    rate = s.steps / s.elapsed if s.elapsed > 0 else 0.0
+    return f"Epoch {s.epoch:,} of {cfg.epochs:,} · {s.elapsed:.2f} s training · {rate:,.0f} steps/s"
+
+
+def history_csv(h: History) -> str:
+    """The recorded epochs as CSV: epoch, losses, lr, elapsed, then w1..wD."""
+    v = h.view()
+    d = v["weights"].shape[1]
+    out = io.StringIO()
+    out.write(",".join(COLUMNS + tuple(f"w{i + 1}" for i in range(d))) + "\n")
+    table = np.column_stack([v[c] for c in COLUMNS] + [v["weights"]]) if len(v["epoch"]) else np.zeros((0, 0))
+    for row in table:
+        cells = [str(int(row[0]))] + ["" if np.isnan(x) else repr(float(x)) for x in row[1:]]
+        out.write(",".join(cells) + "\n")
+    return out.getvalue()
+
+
+def result_json(cfg: RunConfig, s: TrainState | None) -> str:
+    """The settings (as URL parameters) and the result, for a lecture's notes or a bug report."""
+    result = None
+    if s is not None:
+        result = {"epoch": s.epoch, "weights": np.asarray(s.weights).tolist(), "loss": s.loss,
+                  "last_loss": s.last_loss, "test_loss": s.test_loss, "diverged": bool(s.diverged),
+                  "diverged_epoch": s.diverged_epoch, "elapsed_s": s.elapsed,
+                  "kind": outcome(cfg, s)[0]}
+    return json.dumps({"settings": to_query(cfg, full=True), "true_weights": list(cfg.true_weights),
+                       "result": result}, indent=2)

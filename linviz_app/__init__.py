@@ -1,0 +1,1 @@
+"""The dashboard's parts that know about Plotly or Streamlit; the core (linviz/) knows neither."""

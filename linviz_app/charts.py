@@ -1,0 +1,95 @@
+"""Chart builders: pure functions from a History view to a Plotly figure, testable without a browser.
+
+Figures are built as plain dicts and wrapped without Plotly's per-property validation (`_validate=False`):
+validation costs more than the whole rest of a redraw. tests/test_charts.py validates every figure kind.
+"""
+import numpy as np
+import plotly.graph_objects as go
+
+# Okabe-Ito (colour-blind safe), strongest first, then Paul Tol's muted colours for weights 9..12
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933",
+           "#882255", "#117733", "#332288", "#AA4499")
+MAX_LINES = len(PALETTE)  # more weights than this get a heatmap instead of a spaghetti of lines
+MAX_POINTS = 800  # per trace: more than a projector's chart has pixels for, and cheap to send
+FONT = {"size": 17}
+TICK_FONT = {"size": 15}
+
+
+def _layout(title: str, y_title: str, log_y: bool) -> dict:
+    return {"title": {"text": title, "font": {"size": 20}}, "template": "plotly_white", "font": FONT,
+            "height": 440, "margin": {"l": 70, "r": 20, "t": 60, "b": 55}, "hovermode": "x unified",
+            "xaxis": {"title": {"text": "epoch"}, "tickfont": TICK_FONT, "rangemode": "tozero"},
+            "yaxis": {"title": {"text": y_title}, "type": "log" if log_y else "linear", "tickfont": TICK_FONT,
+                      "exponentformat": "power"},
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 15}}}
+
+
+def _positive(a: np.ndarray, log: bool) -> np.ndarray:
+    return np.where(a > 0, a, np.nan) if log else a  # log axes cannot show 0
+
+
+def thin(v: dict, max_points: int = MAX_POINTS) -> dict:
+    """Every k-th epoch of a History view (always keeping the last), in float32 for a lighter message."""
+    n = len(v["epoch"])
+    idx = np.unique(np.r_[np.arange(0, n, -(-n // max_points)), n - 1]) if n > max_points else slice(None)
+    return {k: (a[idx].astype(np.float32) if k != "epoch" else a[idx].astype(np.int64)) for k, a in v.items()}
+
+
+def _scatter(x, y, **kw) -> dict:
+    return {"type": "scatter", "x": x, "y": y, "mode": "lines", **kw}
+
+
+def _figure(traces: list, layout: dict) -> go.Figure:
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def loss_figure(v: dict, log_y: bool = True) -> go.Figure:
+    """Mean training loss per epoch (thick), the tutorial's last-sample loss (thin), test loss (dashed)."""
+    v = thin(v)
+    x = v["epoch"]
+    traces = [_scatter(x, _positive(v["loss"], log_y), name="training loss (mean)",
+                       line={"color": PALETTE[0], "width": 4},
+                       hovertemplate="%{y:.4g}<extra>mean</extra>"),
+              _scatter(x, _positive(v["last_loss"], log_y), name="last-sample loss (what the tutorial prints)",
+                       line={"color": PALETTE[4], "width": 1.5},
+                       hovertemplate="%{y:.4g}<extra>last sample</extra>")]
+    if np.isfinite(v["test_loss"]).any():
+        traces.append(_scatter(x, _positive(v["test_loss"], log_y), name="test loss",
+                               line={"color": PALETTE[1], "width": 3, "dash": "dash"},
+                               hovertemplate="%{y:.4g}<extra>test</extra>"))
+    return _figure(traces, _layout("Loss", "mean squared error" + (" (log)" if log_y else ""), log_y))
+
+
+def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure:
+    """One line per learned weight and its target dashed in the same colour; or |w - w*| on a log axis."""
+    true = np.asarray(true_weights, dtype=float)
+    if len(true) > MAX_LINES:
+        return error_heatmap(v, true)
+    v = thin(v)
+    x, w = v["epoch"], v["weights"]
+    traces = []
+    for i, target in enumerate(true):
+        color, name = PALETTE[i], f"w{i + 1} → {target:g}"
+        y = np.abs(w[:, i] - target) if show_error else w[:, i]
+        traces.append(_scatter(x, _positive(y, show_error), name=name, legendgroup=name,
+                               line={"color": color, "width": 3.5},
+                               hovertemplate=f"w{i + 1}: %{{y:.4g}}<extra></extra>"))
+        if not show_error and len(x):
+            traces.append(_scatter([int(x[0]), int(x[-1])], [target, target], legendgroup=name, showlegend=False,
+                                   line={"color": color, "width": 2, "dash": "dash"}, hoverinfo="skip"))
+    title = "|w - w*| per weight (log)" if show_error else "Weights (dashed: the true values)"
+    return _figure(traces, _layout(title, "|w - w*|" if show_error else "weight", show_error))
+
+
+def error_heatmap(v: dict, true: np.ndarray) -> go.Figure:
+    """Many weights: log10 |w - w*| per weight (rows) over epochs (columns)."""
+    v = thin(v, 400)
+    err = np.abs(v["weights"] - true.astype(np.float32)).T  # (D, T)
+    z = np.log10(np.maximum(err, 1e-12))
+    layout = _layout(f"|w - w*| for {len(true)} weights (darker is closer)", "weight", False)
+    layout["yaxis"].update(autorange="reversed", type="category")
+    layout["hovermode"] = "closest"
+    heat = {"type": "heatmap", "x": v["epoch"], "y": [f"w{i + 1}" for i in range(len(true))], "z": z,
+            "colorscale": "Viridis", "colorbar": {"title": {"text": "log10 |w - w*|"}},
+            "hovertemplate": "epoch %{x}, %{y}: 10^%{z:.2f}<extra></extra>"}
+    return _figure([heat], layout)

@@ -1,0 +1,88 @@
+"""One session's run as the dashboard drives it: start, pause, step, stop, change lr mid-run.
+
+A plain object (no Streamlit) kept in the session: a script rerun interrupts the drawing loop at any
+moment, and the next run picks the same object up and carries on. Its lock makes sure that an old
+script thread still finishing an epoch and a new one never step the trainer at once.
+"""
+import threading
+import time
+
+from linviz import RunConfig, Trainer
+from linviz.history import History
+
+LIVE_FIELDS = ("lr",)  # may change while a run goes on; anything else means new data or a new model
+
+
+class LiveRun:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.cfg: RunConfig | None = None
+        self.trainer: Trainer | None = None
+        self.history: History | None = None
+        self.status = "idle"  # idle, running, paused, stopped, done
+        self.notice = ""      # something the page should say once, e.g. why a run ended
+
+    @property
+    def state(self):
+        return self.trainer.state if self.trainer else None
+
+    def start(self, cfg: RunConfig, paused: bool = False) -> None:
+        with self.lock:
+            self.cfg, self.trainer = cfg, Trainer(cfg)
+            self.history = History(cfg.n_weights)
+            self.history.append(self.trainer.state)
+            self.status, self.notice = ("paused" if paused else "running"), ""
+
+    def step(self) -> None:
+        """One epoch (the Step button, or one tick of the live loop)."""
+        with self.lock:
+            if self.trainer is None or self.status in ("stopped", "done"):
+                return
+            self.history.append(self.trainer.step())
+            if self.trainer.done:
+                self.status = "done"
+
+    def train_for(self, seconds: float, max_epochs: int | None = None) -> int:
+        """Train epochs until `seconds` have passed (or `max_epochs`, or the end); returns how many ran."""
+        end, n = time.perf_counter() + seconds, 0
+        while self.status == "running" and (max_epochs is None or n < max_epochs):
+            self.step()
+            n += 1
+            if time.perf_counter() >= end:
+                break
+        return n
+
+    def pause(self) -> None:
+        if self.status == "running":
+            self.status = "paused"
+
+    def resume(self) -> None:
+        if self.status == "paused":
+            self.status = "running"
+
+    def stop(self) -> None:
+        if self.status in ("running", "paused"):
+            self.status = "stopped"
+
+    def follow(self, cfg: RunConfig) -> None:
+        """The settings changed while a run exists: apply lr live; anything else ends the run and says so."""
+        if self.cfg is None or cfg == self.cfg or self.status in ("idle",):
+            return
+        changed = [f for f in _init_fields(cfg) if getattr(cfg, f) != getattr(self.cfg, f)]
+        if self.status in ("running", "paused") and set(changed) <= set(LIVE_FIELDS):
+            with self.lock:
+                self.trainer.set_lr(cfg.lr)
+                self.cfg = self.trainer.cfg
+            self.notice = f"Learning rate changed to {cfg.lr:g} from epoch {self.trainer.epoch + 1} on."
+            return
+        if self.status in ("running", "paused"):
+            self.status = "stopped"
+            self.notice = (f"You changed {', '.join(changed)}: that needs new data or a new model, so the run "
+                           f"ended at epoch {self.trainer.epoch}. Press Train to start again.")
+
+
+def _init_fields(cfg: RunConfig):
+    return [f for f in cfg.__dataclass_fields__ if not f.startswith("_")]
