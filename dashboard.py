@@ -1,0 +1,163 @@
+"""linviz dashboard: `streamlit run dashboard.py`, press Train, watch y = w·x being learned.
+
+Thin by design: the sidebar (linviz_app/widgets.py) returns settings, linviz_app/live.py holds the run,
+linviz_app/charts.py builds the figures, and the core (linviz/) trains. This file lays out the page and
+runs the live loop, which redraws on a wall-clock timer, never per epoch.
+"""
+import time
+
+import streamlit as st
+import torch
+
+from linviz.report import history_csv, outcome, result_json, status_line
+from linviz_app import widgets
+from linviz_app.charts import loss_figure, weights_figure
+from linviz_app.live import LiveRun
+
+REDRAW_S = 0.25  # charts redraw at 4 Hz: faster shows blank frames, slower looks jerky
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, "max")  # epochs per second; 20 shows the tutorial's 100 epochs in 5 s
+INTRO = ("The model is `y = w · x` with no bias. Its weights start random; gradient descent must find the "
+         "**true weights** you set in the sidebar from generated samples alone. The defaults are the PyTorch "
+         "tutorial's: 4 weights, 10 samples of integers 1..100, one sample per step at lr = 1e-5. "
+         "Press **Train** to watch, **Step** to go one epoch at a time.")
+COMPACT = "<style>.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}</style>"  # charts, not chrome
+
+if torch.get_num_threads() != 1:
+    torch.set_num_threads(1)  # one server process serves every student: one thread each is fastest
+
+
+def live_run() -> LiveRun:
+    if "live" not in st.session_state:
+        st.session_state["live"] = LiveRun()  # one per session: never shared between students
+    return st.session_state["live"]
+
+
+# --- button callbacks: they run before the script, so the page below already shows their effect ---
+def on_train():
+    cfg, errors = widgets.parse_widgets()
+    if cfg is not None:
+        live_run().start(cfg)
+
+
+def on_pause():
+    live = live_run()
+    live.resume() if live.status == "paused" else live.pause()
+
+
+def on_step():
+    live = live_run()
+    if live.status in ("idle", "stopped", "done"):
+        cfg, _ = widgets.parse_widgets()
+        if cfg is None:
+            return
+        live.start(cfg, paused=True)
+    live.pause()
+    live.step()
+
+
+def controls_ui(live: LiveRun, can_train: bool):
+    """Train / Stop / Pause / Step / Reset and the speed, above the charts (below them they would hide)."""
+    cols = st.columns([1, 1, 1.2, 1, 1, 4], vertical_alignment="bottom")
+    active = live.status in ("running", "paused")
+    cols[0].button("Train", type="primary", on_click=on_train, disabled=not can_train, key="btn_train",
+                   use_container_width=True)
+    cols[1].button("Stop", on_click=live.stop, disabled=not active, key="btn_stop", use_container_width=True)
+    cols[2].button("Resume" if live.status == "paused" else "Pause", on_click=on_pause, disabled=not active,
+                   key="btn_pause", use_container_width=True)
+    cols[3].button("Step", on_click=on_step, disabled=not can_train and not active, key="btn_step",
+                   help="train one epoch, then pause", use_container_width=True)
+    cols[4].button("Reset", on_click=live.reset, key="btn_reset", use_container_width=True)
+    return cols[5].select_slider("Speed (epochs per second)", SPEEDS, value=20, key="speed")
+
+
+def downloads_ui(live: LiveRun) -> None:
+    """Downloads build their file when clicked (reading the live run), and do not interrupt training."""
+    st.sidebar.divider()
+    none = live.history is None
+    st.sidebar.download_button("Download history (CSV)", data=lambda: history_csv(live.history),
+                               file_name="linviz-history.csv", mime="text/csv", on_click="ignore",
+                               disabled=none, key="dl_csv", use_container_width=True)
+    st.sidebar.download_button("Download settings + result (JSON)", data=lambda: result_json(live.cfg, live.state),
+                               file_name="linviz-run.json", mime="application/json", on_click="ignore",
+                               disabled=none, key="dl_json", use_container_width=True)
+
+
+class Board:
+    """The page's live parts: placeholders that every redraw fills again."""
+
+    def __init__(self):
+        self.status, self.progress = st.empty(), st.empty()
+        t1, t2, _ = st.columns([1, 1, 2])
+        self.log_loss = t1.toggle("Log-scale loss", value=True, key="log_loss")
+        self.show_error = t2.toggle("Show |w - w*| instead", value=False, key="show_error")
+        left, right = st.columns(2)
+        self.loss, self.weights = left.empty(), right.empty()
+        self.draws = 0
+
+    def draw(self, live: LiveRun) -> None:
+        if live.history is None:
+            self.status.info(INTRO)
+            return
+        s, cfg, v = live.state, live.cfg, live.history.view()
+        kind, sentence = outcome(cfg, s, running=live.status == "running")
+        box = {"diverged": self.status.error, "converged": self.status.success}.get(kind, self.status.info)
+        paused = " · paused" if live.status == "paused" else " · stopped" if live.status == "stopped" else ""
+        box(f"{status_line(cfg, s)}{paused} · {sentence}")
+        self.progress.progress(min(1.0, s.epoch / cfg.epochs), text=f"epoch {s.epoch:,} / {cfg.epochs:,}")
+        self.draws += 1  # a fresh key per redraw: Streamlit refuses two identical charts in one run
+        self.loss.plotly_chart(loss_figure(v, log_y=self.log_loss), key=f"loss_{self.draws}")
+        self.weights.plotly_chart(weights_figure(v, cfg.true_weights, self.show_error), key=f"weights_{self.draws}")
+
+
+def run_live(live: LiveRun, board: Board, speed) -> None:
+    """Train while the run is 'running', paced to `speed` epochs/s, redrawing every REDRAW_S seconds.
+
+    A click anywhere interrupts this loop (Streamlit raises at the next redraw); the next script run
+    finds the same LiveRun and carries on, so progress is never lost."""
+    if live.status != "running":
+        return
+    next_draw = next_epoch = time.perf_counter()
+    while live.status == "running":
+        now = time.perf_counter()
+        if speed == "max":
+            live.train_for(min(REDRAW_S, max(0.0, next_draw - now)) or 0.01)
+        elif now >= next_epoch:
+            live.step()
+            next_epoch = max(next_epoch + 1.0 / speed, now - 0.5)  # fall behind by at most half a second
+        else:
+            time.sleep(min(next_epoch, next_draw) - now if next_draw > now else 0.0)
+        if time.perf_counter() >= next_draw:
+            board.draw(live)
+            next_draw = time.perf_counter() + REDRAW_S
+    board.draw(live)  # once more at the end, so the final state on screen is exact
+    st.rerun()  # the run ended by itself: redraw the buttons (Stop, Pause) for a finished run
+
+
+def main():
+    st.set_page_config(page_title="linviz: watch PyTorch learn", page_icon="📉", layout="wide")
+    url_errors = widgets.init_from_url()
+    live = live_run()
+    cfg, errors = widgets.parse_widgets()
+    if cfg is not None:
+        widgets.sync_url(cfg)
+        live.follow(cfg)
+    slots = widgets.settings_ui(running=live.status == "running")
+    for attr, message in errors.items():
+        (slots.get(attr) or st.sidebar).error(message)
+    downloads_ui(live)
+
+    st.html(COMPACT)
+    st.markdown("### Watch PyTorch learn **y = w · x**")
+    speed = controls_ui(live, can_train=cfg is not None)
+    for attr, message in url_errors.items():
+        st.warning(f"The link's setting was not usable and was replaced by the default. {message}")
+    if errors:
+        st.error("Fix the highlighted settings in the sidebar to train.")
+    if live.notice:
+        st.info(live.notice)
+    board = Board()
+    board.draw(live)
+    run_live(live, board, speed)
+
+
+main()
