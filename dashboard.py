@@ -34,7 +34,7 @@ def live_run() -> LiveRun:
 
 # --- button callbacks: they run before the script, so the page below already shows their effect ---
 def on_train():
-    cfg, errors = widgets.parse_widgets()
+    cfg, _ = widgets.parse_widgets()
     if cfg is not None:
         live_run().start(cfg)
 

@@ -6,6 +6,8 @@ validation costs more than the whole rest of a redraw. tests/test_charts.py vali
 import numpy as np
 import plotly.graph_objects as go
 
+from linviz.config import fmt_number
+
 # Okabe-Ito (colour-blind safe), strongest first, then Paul Tol's muted colours for weights 9..12
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933",
            "#882255", "#117733", "#332288", "#AA4499")
@@ -29,10 +31,11 @@ def _positive(a: np.ndarray, log: bool) -> np.ndarray:
 
 
 def thin(v: dict, max_points: int = MAX_POINTS) -> dict:
-    """Every k-th epoch of a History view (always keeping the last), in float32 for a lighter message."""
+    """Every k-th epoch of a History view (always keeping the last); plotted values in float32, a lighter message."""
     n = len(v["epoch"])
     idx = np.unique(np.r_[np.arange(0, n, -(-n // max_points)), n - 1]) if n > max_points else slice(None)
-    return {k: (a[idx].astype(np.float32) if k != "epoch" else a[idx].astype(np.int64)) for k, a in v.items()}
+    light = ("loss", "last_loss", "test_loss", "weights")
+    return {k: a[idx].astype(np.float32) if k in light else a[idx] for k, a in v.items()}
 
 
 def _scatter(x, y, **kw) -> dict:
@@ -57,7 +60,22 @@ def loss_figure(v: dict, log_y: bool = True) -> go.Figure:
         traces.append(_scatter(x, _positive(v["test_loss"], log_y), name="test loss",
                                line={"color": PALETTE[1], "width": 3, "dash": "dash"},
                                hovertemplate="%{y:.4g}<extra>test</extra>"))
-    return _figure(traces, _layout("Loss", "mean squared error" + (" (log)" if log_y else ""), log_y))
+    layout = _layout("Loss", "mean squared error" + (" (log)" if log_y else ""), log_y)
+    layout["shapes"], layout["annotations"] = _lr_changes(v)
+    return _figure(traces, layout)
+
+
+def _lr_changes(v: dict, at_most: int = 6) -> tuple[list, list]:
+    """Dotted lines where the lr changed mid-run (not for schedules, which change it every epoch)."""
+    lr, x = v["lr"], v["epoch"]
+    idx = np.flatnonzero(np.diff(lr) != 0) + 1
+    if not 0 < len(idx) <= at_most:
+        return [], []
+    shapes = [{"type": "line", "x0": int(x[i]), "x1": int(x[i]), "yref": "paper", "y0": 0, "y1": 1,
+               "line": {"color": "#555", "width": 1.5, "dash": "dot"}} for i in idx]
+    notes = [{"x": int(x[i]), "yref": "paper", "y": 0.98, "text": f"lr → {fmt_number(float(lr[i]))}", "showarrow": False,
+              "xanchor": "left", "font": {"size": 14, "color": "#333"}} for i in idx]
+    return shapes, notes
 
 
 def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure:
@@ -65,12 +83,14 @@ def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure
     true = np.asarray(true_weights, dtype=float)
     if len(true) > MAX_LINES:
         return error_heatmap(v, true)
+    if show_error:  # subtract in float64: near convergence the error is far below float32's step at w*
+        v = {**v, "weights": np.abs(v["weights"] - true)}
     v = thin(v)
     x, w = v["epoch"], v["weights"]
     traces = []
     for i, target in enumerate(true):
         color, name = PALETTE[i], f"w{i + 1} → {target:g}"
-        y = np.abs(w[:, i] - target) if show_error else w[:, i]
+        y = w[:, i]
         traces.append(_scatter(x, _positive(y, show_error), name=name, legendgroup=name,
                                line={"color": color, "width": 3.5},
                                hovertemplate=f"w{i + 1}: %{{y:.4g}}<extra></extra>"))
@@ -83,9 +103,8 @@ def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure
 
 def error_heatmap(v: dict, true: np.ndarray) -> go.Figure:
     """Many weights: log10 |w - w*| per weight (rows) over epochs (columns)."""
-    v = thin(v, 400)
-    err = np.abs(v["weights"] - true.astype(np.float32)).T  # (D, T)
-    z = np.log10(np.maximum(err, 1e-12))
+    v = thin({**v, "weights": np.abs(v["weights"] - true)}, 400)  # errors in float64 first, as above
+    z = np.log10(np.maximum(v["weights"].T, 1e-12))  # (D, T)
     layout = _layout(f"|w - w*| for {len(true)} weights (darker is closer)", "weight", False)
     layout["yaxis"].update(autorange="reversed", type="category")
     layout["hovermode"] = "closest"

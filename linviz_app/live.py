@@ -8,6 +8,7 @@ import threading
 import time
 
 from linviz import RunConfig, Trainer
+from linviz.config import fmt_number
 from linviz.history import History
 
 LIVE_FIELDS = ("lr",)  # may change while a run goes on; anything else means new data or a new model
@@ -76,7 +77,7 @@ class LiveRun:
             with self.lock:
                 self.trainer.set_lr(cfg.lr)
                 self.cfg = self.trainer.cfg
-            self.notice = f"Learning rate changed to {cfg.lr:g} from epoch {self.trainer.epoch + 1} on."
+            self.notice = f"Learning rate changed to {fmt_number(cfg.lr)} from epoch {self.trainer.epoch + 1} on."
             return
         if self.status in ("running", "paused"):
             self.status = "stopped"

@@ -1,0 +1,100 @@
+"""The dashboard in a real Chromium: train, stop, change lr mid-run, download. Screenshots land in
+artifacts/screenshots/ for a person to look at."""
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+STATUS = re.compile(r"Epoch ([\d,]+) of ([\d,]+)")
+
+
+def epoch_on_screen(page) -> int:
+    text = page.locator("[data-testid=stAlert]").filter(has_text=STATUS).first.inner_text()
+    return int(STATUS.search(text).group(1).replace(",", ""))
+
+
+def wait_for_epoch(page, at_least: int, timeout_s: float = 30) -> int:
+    for _ in range(int(timeout_s * 10)):
+        box = page.locator("[data-testid=stAlert]").filter(has_text=STATUS)
+        if box.count():  # between redraws the status box may be absent for a moment
+            e = epoch_on_screen(page)
+            if e >= at_least:
+                return e
+        page.wait_for_timeout(100)
+    raise AssertionError(f"epoch {at_least} never showed up")
+
+
+def click(page, key: str) -> None:
+    page.locator(f".st-key-{key} button").click()
+
+
+def set_text(page, key: str, value: str) -> None:
+    box = page.locator(f".st-key-{key} input")
+    box.fill(value)
+    box.press("Enter")
+
+
+def test_train_and_see_both_charts(open_page):
+    page = open_page()
+    shot(page, "01-first-load")
+    page.get_by_text("Its weights start random").wait_for()
+    click(page, "btn_train")
+    wait_for_epoch(page, 30)
+    shot(page, "02-training")
+    page.get_by_text("Epoch 100 of 100").wait_for(timeout=30_000)
+    wait_idle(page)
+    charts = page.locator("[data-testid=stPlotlyChart]")
+    assert charts.count() == 2
+    charts.nth(1).get_by_text("w4 → 7").wait_for()
+    charts.nth(0).get_by_text("training loss (mean)").wait_for()
+    assert page.get_by_text(re.compile(r"Converged: max \|w - w\*\| = ")).count() == 1
+    shot(page, "03-done")
+
+
+def test_stop_mid_run_keeps_the_partial_run(open_page):
+    page = open_page("?epochs=2000")
+    click(page, "btn_train")
+    wait_for_epoch(page, 15)
+    click(page, "btn_stop")
+    wait_idle(page)
+    stopped_at = epoch_on_screen(page)
+    assert 15 <= stopped_at < 2000
+    page.get_by_text("stopped").first.wait_for()
+    page.wait_for_timeout(1000)
+    assert epoch_on_screen(page) == stopped_at  # it really stopped
+    assert page.locator("[data-testid=stPlotlyChart]").count() == 2  # and kept what it had
+    shot(page, "04-stopped")
+
+
+def test_changing_lr_mid_run_continues_the_run(open_page):
+    page = open_page("?epochs=400")
+    click(page, "btn_train")
+    before = wait_for_epoch(page, 20)
+    set_text(page, "cfg_lr", "3e-5")
+    page.get_by_text(re.compile(r"Learning rate changed to 3e-5 from epoch \d+ on")).wait_for(timeout=10_000)
+    after = wait_for_epoch(page, before + 20)
+    assert after > before  # the same run carried on: the epoch count did not restart
+    assert "lr=3e-5" in page.url
+    shot(page, "05-lr-changed")
+    click(page, "btn_stop")
+
+
+def test_download_the_history_as_csv(open_page):
+    page = open_page("?epochs=60")
+    click(page, "btn_train")
+    page.get_by_text("Epoch 60 of 60").wait_for(timeout=30_000)
+    wait_idle(page)
+    with page.expect_download() as info:
+        page.locator(".st-key-dl_csv button").click()
+    download = info.value
+    assert download.suggested_filename == "linviz-history.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
+    assert [int(r["epoch"]) for r in rows] == list(range(61))
+    final = np.array([float(rows[-1][f"w{i}"]) for i in range(1, 5)])
+    assert np.abs(final - [2, 3, 4, 7]).max() < 0.5
+    assert float(rows[-1]["loss"]) < float(rows[0]["loss"]) / 1000

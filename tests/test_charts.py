@@ -1,0 +1,90 @@
+"""Chart builders are pure functions: check them without a browser, with Plotly's full validation."""
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from linviz import RunConfig, Trainer
+from linviz.history import History
+from linviz_app.charts import MAX_POINTS, PALETTE, loss_figure, thin, weights_figure
+
+
+def view_of(cfg: RunConfig, lr_change_at: int | None = None) -> dict:
+    t = Trainer(cfg)
+    h = History(cfg.n_weights)
+    h.append(t.state)
+    while not t.done:
+        if t.epoch == lr_change_at:
+            t.set_lr(cfg.lr * 2)
+        h.append(t.step())
+    return h.view()
+
+
+def arr(x) -> np.ndarray:
+    """A trace's numbers, whether Plotly kept a list or packed a typed array ({'dtype', 'bdata', 'shape'})."""
+    if isinstance(x, dict):
+        a = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"])
+        return a.reshape([int(n) for n in str(x["shape"]).split(",")]) if "shape" in x else a
+    return np.asarray(x)
+
+
+def valid(fig: go.Figure) -> dict:
+    """Re-build with Plotly's validation on (a typo in a property name fails here); return the figure's dict."""
+    spec = fig.to_dict()
+    go.Figure(spec)
+    return spec
+
+
+def test_loss_figure_has_mean_last_sample_and_test_traces_on_a_log_axis():
+    v = view_of(RunConfig(n_samples=20, test_fraction=0.25, epochs=20))
+    fig = valid(loss_figure(v))
+    assert [t["name"] for t in fig["data"]] == ["training loss (mean)", "last-sample loss (what the tutorial prints)",
+                                                "test loss"]
+    assert fig["layout"]["yaxis"]["type"] == "log"
+    np.testing.assert_allclose(arr(fig["data"][0]["y"]), v["loss"].astype(np.float32))
+    assert np.isnan(arr(fig["data"][1]["y"])[0])  # no step yet at epoch 0
+    assert valid(loss_figure(v, log_y=False))["layout"]["yaxis"]["type"] == "linear"
+    assert len(valid(loss_figure(view_of(RunConfig(epochs=3))))["data"]) == 2  # no test split, no test line
+
+
+def test_weights_figure_one_line_per_weight_with_its_dashed_target_in_the_same_colour():
+    cfg = RunConfig(true_weights=(2, 3, 4, 7, 11, 5, 13), epochs=10)
+    fig = valid(weights_figure(view_of(cfg), cfg.true_weights))
+    lines = [t for t in fig["data"] if t.get("showlegend", True)]
+    targets = [t for t in fig["data"] if t.get("showlegend") is False]
+    assert [t["name"] for t in lines] == [f"w{i + 1} → {w:g}" for i, w in enumerate(cfg.true_weights)]
+    for i, (line, target) in enumerate(zip(lines, targets)):
+        assert line["line"]["color"] == target["line"]["color"] == PALETTE[i]
+        assert target["line"]["dash"] == "dash" and list(target["y"]) == [cfg.true_weights[i]] * 2
+        assert line["line"]["width"] >= 3  # readable on a projector
+
+
+def test_error_view_shows_distance_to_the_truth_on_a_log_axis():
+    cfg = RunConfig(epochs=50)
+    v = view_of(cfg)
+    fig = valid(weights_figure(v, cfg.true_weights, show_error=True))
+    assert fig["layout"]["yaxis"]["type"] == "log" and len(fig["data"]) == 4
+    np.testing.assert_allclose(arr(fig["data"][3]["y"])[-1], abs(v["weights"][-1, 3] - 7), rtol=1e-5)
+
+
+def test_more_than_twelve_weights_become_a_heatmap():
+    cfg = RunConfig(true_weights=tuple(range(1, 21)), n_samples=40, lr=1e-6, epochs=5)
+    fig = valid(weights_figure(view_of(cfg), cfg.true_weights))
+    assert len(fig["data"]) == 1 and fig["data"][0]["type"] == "heatmap"
+    assert arr(fig["data"][0]["z"]).shape == (20, 6)
+
+
+def test_lr_changes_mid_run_are_marked_on_the_loss_chart():
+    v = view_of(RunConfig(epochs=30), lr_change_at=12)  # set after 12 epochs: the 13th uses it
+    fig = valid(loss_figure(v))
+    assert [s["x0"] for s in fig["layout"]["shapes"]] == [13]
+    assert fig["layout"]["annotations"][0]["text"] == "lr → 2e-5"
+
+
+@pytest.mark.parametrize("n", [5, MAX_POINTS, 5 * MAX_POINTS + 3])
+def test_thinning_bounds_the_points_and_keeps_the_first_and_last_epoch(n):
+    v = {"epoch": np.arange(n), "loss": np.arange(n) * 1.0, "weights": np.zeros((n, 3))}
+    t = thin(v)
+    assert len(t["epoch"]) <= MAX_POINTS + 1 and t["epoch"][0] == 0 and t["epoch"][-1] == n - 1
+    assert t["weights"].shape[1] == 3
