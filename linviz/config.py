@@ -158,6 +158,8 @@ def fmt_number(v: float) -> str:
     v = float(v)
     if not math.isfinite(v):
         return repr(v)
+    if v.is_integer() and abs(v) < 1e6:
+        return str(int(v))
     plain = str(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v)
     sci = next(t for t in (f"{v:.{p}e}" for p in range(17)) if float(t) == v)
     sci = re.sub(r"e\+?(-?)0*(\d)", r"e\1\2", sci)

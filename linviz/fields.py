@@ -71,7 +71,9 @@ def _fmt(value) -> str:
         return "true" if value else "false"
     if isinstance(value, tuple):
         return ",".join(fmt_number(v) for v in value)
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
         return fmt_number(value)
     return str(value)
 
