@@ -12,10 +12,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_helpers import wait_idle
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("LINVIZ_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]
@@ -80,12 +80,3 @@ def open_page(chromium, dashboard_url):
     yield _open
     for ctx in contexts:
         ctx.close()
-
-
-def wait_idle(page, timeout_ms: int = 60_000):
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout_ms)
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))

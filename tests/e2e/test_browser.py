@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import shot, wait_idle
+from browser_helpers import shot, wait_idle
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 STATUS = re.compile(r"Epoch ([\d,]+) of ([\d,]+)")
@@ -49,10 +50,10 @@ def test_train_and_see_both_charts(open_page):
     page.get_by_text("Epoch 100 of 100").wait_for(timeout=30_000)
     wait_idle(page)
     charts = page.locator("[data-testid=stPlotlyChart]")
-    assert charts.count() == 2
-    charts.nth(1).get_by_text("w4 → 7").wait_for()
-    charts.nth(0).get_by_text("training loss (mean)").wait_for()
-    assert page.get_by_text(re.compile(r"Converged: max \|w - w\*\| = ")).count() == 1
+    expect(charts).to_have_count(2)
+    expect(charts.nth(1).get_by_text("w4 → 7")).to_be_visible()
+    expect(charts.nth(0).get_by_text("training loss (mean)")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Converged: max \|w - w\*\| = "))).to_have_count(1)
     shot(page, "03-done")
 
 
@@ -67,7 +68,7 @@ def test_stop_mid_run_keeps_the_partial_run(open_page):
     assert 15 <= stopped_at < 2000
     page.wait_for_timeout(1000)
     assert epoch_on_screen(page) == stopped_at  # it really stopped
-    assert page.locator("[data-testid=stPlotlyChart]").count() == 2  # and kept what it had
+    expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(2)  # and kept what it had
     shot(page, "04-stopped")
 
 
