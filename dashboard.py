@@ -20,7 +20,7 @@ INTRO = ("The model is `y = w · x` with no bias. Its weights start random; grad
          "**true weights** you set in the sidebar from generated samples alone. The defaults are the PyTorch "
          "tutorial's: 4 weights, 10 samples of integers 1..100, one sample per step at lr = 1e-5. "
          "Press **Train** to watch, **Step** to go one epoch at a time.")
-COMPACT = "<style>.block-container {padding-top: 2.2rem; padding-bottom: 1rem;}</style>"  # charts, not chrome
+COMPACT = "<style>.block-container {padding-top: 3.6rem; padding-bottom: 1rem;}</style>"  # charts, not chrome
 
 if torch.get_num_threads() != 1:
     torch.set_num_threads(1)  # one server process serves every student: one thread each is fastest
@@ -99,7 +99,7 @@ class Board:
             self.status.info(INTRO)
             return
         s, cfg, v = live.state, live.cfg, live.history.view()
-        kind, sentence = outcome(cfg, s, running=live.status == "running")
+        kind, sentence = outcome(cfg, s, running=live.status == "running", best=live.best)
         box = {"diverged": self.status.error, "converged": self.status.success}.get(kind, self.status.info)
         paused = " · paused" if live.status == "paused" else " · stopped" if live.status == "stopped" else ""
         box(f"{status_line(cfg, s)}{paused} · {sentence}")

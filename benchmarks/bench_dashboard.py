@@ -19,12 +19,12 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-import streamlit as st  # noqa: E402
-import streamlit.logger  # noqa: E402
+import streamlit as st
+import streamlit.logger
 
-from linviz import RunConfig, Trainer, train  # noqa: E402
-from linviz.history import History  # noqa: E402
-from linviz_app.charts import loss_figure, weights_figure  # noqa: E402
+from linviz import RunConfig, Trainer, train
+from linviz.history import History
+from linviz_app.charts import loss_figure, weights_figure
 
 
 def redraw_ms(n_weights: int, epochs: int = 1000, repeats: int = 31) -> float:

@@ -4,8 +4,8 @@ import torch
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 _WHY_MISSING = {
-    "cuda": "this machine has no CUDA GPU (or this PyTorch build has no CUDA support)",
-    "mps": "MPS needs an Apple-silicon Mac with PyTorch's Metal support",
+    "cuda": "no CUDA GPU here (or a CPU-only PyTorch build)",
+    "mps": "needs an Apple-silicon Mac",
 }
 
 

@@ -25,7 +25,7 @@ class History:
     def append(self, s: TrainState) -> None:
         with self.lock:
             self.last = s
-            if s.epoch % self.stride:
+            if s.epoch % self.stride or s.diverged:  # a diverged state repeats the last finite epoch: no new row
                 return
             if self.n == self.capacity:
                 keep = np.arange(0, self.capacity, 2)
@@ -43,7 +43,7 @@ class History:
         with self.lock:
             cols, w = self._cols[: self.n].copy(), self._w[: self.n].copy()
             s = self.last
-        if s is not None and (len(cols) == 0 or cols[-1, 0] != s.epoch):
+        if s is not None and not s.diverged and (len(cols) == 0 or cols[-1, 0] != s.epoch):
             row = [s.epoch, s.loss, _nan(s.last_loss), _nan(s.test_loss), s.lr, s.elapsed]
             cols, w = np.vstack([cols, row]), np.vstack([w, s.weights])
         out = {name: cols[:, i] for i, name in enumerate(COLUMNS)}

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from .config import RunConfig
+from .config import RunConfig, fmt_number
 from .engine import TrainState
 from .fields import to_query
 from .history import COLUMNS, History
@@ -12,11 +12,14 @@ from .history import COLUMNS, History
 CONVERGED_TOL = 1e-2  # |w - w*| below this on every weight reads as "converged" (the tutorial's 0.01)
 
 
-def outcome(cfg: RunConfig, s: TrainState, running: bool = False) -> tuple[str, str]:
-    """(kind, sentence): kind is one of running, diverged, converged, not-converged, initial."""
+def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None) -> tuple[str, str]:
+    """(kind, sentence): kind is one of running, diverged, converged, not-converged, initial.
+
+    `best`: the least-squares weights (analysis.least_squares); with label noise, training converges to
+    those rather than to the true weights, and the sentence says so."""
     err = float(np.max(np.abs(np.asarray(s.weights) - np.asarray(cfg.true_weights))))
     if s.diverged:
-        return "diverged", (f"Diverged at epoch {s.diverged_epoch} with lr {s.lr:.3g}: the loss blew up, so "
+        return "diverged", (f"Diverged at epoch {s.diverged_epoch} with lr {fmt_number(s.lr)}: the loss blew up, so "
                             f"training stopped. Showing epoch {s.diverged_epoch - 1}, the last finite one. "
                             "Try a smaller learning rate.")
     if running:
@@ -25,6 +28,10 @@ def outcome(cfg: RunConfig, s: TrainState, running: bool = False) -> tuple[str, 
         return "initial", "Not trained yet: press Train."
     if err < CONVERGED_TOL:
         return "converged", f"Converged: max |w - w*| = {err:.2g}"
+    fit = None if best is None else float(np.max(np.abs(np.asarray(s.weights) - best)))
+    if fit is not None and fit < CONVERGED_TOL:
+        return "converged", (f"Converged to the best fit of the noisy data (max distance {fit:.2g}); the label "
+                             f"noise keeps it {err:.3g} from the true weights")
     return "not-converged", f"Not converged yet: max |w - w*| = {err:.3g} (more epochs, or a larger lr?)"
 
 

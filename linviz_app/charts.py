@@ -17,13 +17,16 @@ FONT = {"size": 17}
 TICK_FONT = {"size": 15}
 
 
-def _layout(title: str, y_title: str, log_y: bool) -> dict:
+def _layout(title: str, y_title: str, log_y: bool, legend_rows: int = 1) -> dict:
+    """Projector-sized fonts; the legend below the plot, where any number of rows fits without covering it."""
     return {"title": {"text": title, "font": {"size": 20}}, "template": "plotly_white", "font": FONT,
-            "height": 440, "margin": {"l": 70, "r": 20, "t": 60, "b": 55}, "hovermode": "x unified",
-            "xaxis": {"title": {"text": "epoch"}, "tickfont": TICK_FONT, "rangemode": "tozero"},
+            "height": 420 + 26 * legend_rows, "margin": {"l": 70, "r": 20, "t": 50, "b": 75 + 26 * legend_rows},
+            "hovermode": "x unified",
+            "xaxis": {"title": {"text": "epoch", "standoff": 6}, "tickfont": TICK_FONT, "rangemode": "tozero"},
             "yaxis": {"title": {"text": y_title}, "type": "log" if log_y else "linear", "tickfont": TICK_FONT,
                       "exponentformat": "power"},
-            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 15}}}
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.16 - 0.02 * legend_rows, "x": 0,
+                       "font": {"size": 15}}}
 
 
 def _positive(a: np.ndarray, log: bool) -> np.ndarray:
@@ -60,7 +63,7 @@ def loss_figure(v: dict, log_y: bool = True) -> go.Figure:
         traces.append(_scatter(x, _positive(v["test_loss"], log_y), name="test loss",
                                line={"color": PALETTE[1], "width": 3, "dash": "dash"},
                                hovertemplate="%{y:.4g}<extra>test</extra>"))
-    layout = _layout("Loss", "mean squared error" + (" (log)" if log_y else ""), log_y)
+    layout = _layout("Loss", "mean squared error" + (" (log)" if log_y else ""), log_y, legend_rows=2)
     layout["shapes"], layout["annotations"] = _lr_changes(v)
     return _figure(traces, layout)
 
@@ -98,7 +101,8 @@ def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure
             traces.append(_scatter([int(x[0]), int(x[-1])], [target, target], legendgroup=name, showlegend=False,
                                    line={"color": color, "width": 2, "dash": "dash"}, hoverinfo="skip"))
     title = "|w - w*| per weight (log)" if show_error else "Weights (dashed: the true values)"
-    return _figure(traces, _layout(title, "|w - w*|" if show_error else "weight", show_error))
+    rows = -(-len(true) // 4)
+    return _figure(traces, _layout(title, "|w - w*|" if show_error else "weight", show_error, legend_rows=rows))
 
 
 def error_heatmap(v: dict, true: np.ndarray) -> go.Figure:

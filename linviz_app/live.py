@@ -8,6 +8,7 @@ import threading
 import time
 
 from linviz import RunConfig, Trainer
+from linviz.analysis import least_squares
 from linviz.config import fmt_number
 from linviz.history import History
 
@@ -23,6 +24,7 @@ class LiveRun:
         self.cfg: RunConfig | None = None
         self.trainer: Trainer | None = None
         self.history: History | None = None
+        self.best = None  # least-squares weights when the labels are noisy: where training should end
         self.status = "idle"  # idle, running, paused, stopped, done
         self.notice = ""      # something the page should say once, e.g. why a run ended
 
@@ -33,6 +35,7 @@ class LiveRun:
     def start(self, cfg: RunConfig, paused: bool = False) -> None:
         with self.lock:
             self.cfg, self.trainer = cfg, Trainer(cfg)
+            self.best = least_squares(self.trainer.data) if cfg.noise_std > 0 else None
             self.history = History(cfg.n_weights)
             self.history.append(self.trainer.state)
             self.status, self.notice = ("paused" if paused else "running"), ""

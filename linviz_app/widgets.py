@@ -78,7 +78,7 @@ def settings_ui(running: bool) -> dict:
                      format_func=lambda d: f"auto ({available_devices()[0]})" if d == "auto" else d)
         missing = [d for d in ("cuda", "mps") if d not in devices]
         if missing:
-            st.caption(" ".join(f"{d}: not offered, {why_missing(d)}." for d in missing))
+            st.caption("Not offered: " + "; ".join(f"{d} ({why_missing(d)})" for d in missing) + ".")
         slot("device")
         with st.expander("Advanced"):
             _advanced(slot)

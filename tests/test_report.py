@@ -4,7 +4,8 @@ import json
 
 import numpy as np
 
-from linviz import RunConfig, from_query, train
+from linviz import RunConfig, from_query, make_dataset, train
+from linviz.analysis import least_squares
 from linviz.history import History
 from linviz.report import history_csv, outcome, result_json, status_line
 
@@ -47,9 +48,22 @@ def test_outcomes_in_words():
     cfg = RunConfig(lr=1e-3)
     last = list(train(cfg))[-1]
     kind, text = outcome(cfg, last)
-    assert kind == "diverged" and "Diverged at epoch 1 with lr 0.001" in text and "smaller learning rate" in text
+    assert kind == "diverged" and "Diverged at epoch 1 with lr 1e-3" in text and "smaller learning rate" in text
     ok = RunConfig(epochs=100)
     assert outcome(ok, list(train(ok))[-1])[0] == "converged"
     short = RunConfig(epochs=5)
     assert outcome(short, list(train(short))[-1])[0] == "not-converged"
     assert "Epoch 5 of 5" in status_line(short, list(train(short))[-1])
+
+
+def test_with_label_noise_converging_to_the_least_squares_fit_counts_as_converged():
+    cfg = RunConfig(n_samples=40, noise_std=20.0, standardize=True, lr=0.05, epochs=300, batch_size=40)
+    data = make_dataset(cfg)
+    best = least_squares(data)
+    X = data.X.astype(np.float64) / 1.0
+    resid = X @ (best * data.scale) - data.y  # normal equations: residual orthogonal to the features
+    assert np.abs(X.T @ resid).max() < 1e-6 * np.abs(X.T @ data.y).max()  # oracle check of the solve itself
+    last = list(train(cfg))[-1]
+    kind, text = outcome(cfg, last, best=best)
+    assert kind == "converged" and "best fit of the noisy data" in text
+    assert outcome(cfg, last)[0] == "not-converged"  # judged against the true weights alone, it is not
