@@ -85,11 +85,13 @@ def downloads_ui(live: LiveRun) -> None:
 class Board:
     """The page's live parts: placeholders that every redraw fills again."""
 
-    def __init__(self):
+    def __init__(self, live: LiveRun):
         self.status, self.progress = st.empty(), st.empty()
-        t1, t2, _ = st.columns([1, 1, 2])
-        self.log_loss = t1.toggle("Log-scale loss", value=True, key="log_loss")
-        self.show_error = t2.toggle("Show |w - w*| instead", value=False, key="show_error")
+        self.log_loss, self.show_error = st.session_state.get("log_loss", True), st.session_state.get("show_error")
+        if live.history is not None:  # nothing to scale before the first run
+            t1, t2, _ = st.columns([1, 1, 2])
+            self.log_loss = t1.toggle("Log-scale loss", value=True, key="log_loss")
+            self.show_error = t2.toggle("Show |w - w*| instead", value=False, key="show_error")
         left, right = st.columns(2)
         self.loss, self.weights = left.empty(), right.empty()
         self.draws = 0
@@ -150,12 +152,12 @@ def main():
     st.markdown("### Watch PyTorch learn **y = w · x**")
     speed = controls_ui(live, can_train=cfg is not None)
     for attr, message in url_errors.items():
-        st.warning(f"The link's setting was not usable and was replaced by the default. {message}")
+        st.warning(f"A setting in this link was not usable, so its default is used instead. {message}")
     if errors:
         st.error("Fix the highlighted settings in the sidebar to train.")
     if live.notice:
         st.info(live.notice)
-    board = Board()
+    board = Board(live)
     board.draw(live)
     run_live(live, board, speed)
 

@@ -32,6 +32,10 @@ def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None) -> 
     if fit is not None and fit < CONVERGED_TOL:
         return "converged", (f"Converged to the best fit of the noisy data (max distance {fit:.2g}); the label "
                              f"noise keeps it {err:.3g} from the true weights")
+    if fit is not None:
+        return "not-converged", (f"Near, not at, the best fit of the noisy data: max distance {fit:.3g} "
+                                 f"({err:.3g} from the true weights). With noisy labels, small batches keep "
+                                 "hopping around it: a decaying schedule or a bigger batch settles it")
     return "not-converged", f"Not converged yet: max |w - w*| = {err:.3g} (more epochs, or a larger lr?)"
 
 
