@@ -62,7 +62,9 @@ class Trainer:
         self.elapsed = 0.0
         loss, grad_norm, test_loss = self._evaluate()
         self._limit = DIVERGE_FACTOR * np.maximum(loss, 1.0)
-        self._good = (self.model.weight.detach().clone(), loss, loss, grad_norm, test_loss)
+        self._last_good_w = self.model.weight.detach().clone()  # what a run that blows up goes back to
+        # what each run last reported; frozen runs keep reporting it. Before any step, last_loss is the loss.
+        self._shown = {"loss": loss, "last_loss": loss, "grad_norm": grad_norm, "test_loss": test_loss}
         self.state = self._state(loss, None, grad_norm, test_loss, self.lr_at(0))
 
     @property
@@ -133,35 +135,36 @@ class Trainer:
             return loss.cpu().numpy(), grad_norm.cpu().numpy(), test
 
     def _check_divergence(self, loss):
+        """Freeze runs whose loss is not finite or exploded: back to their last finite weights, lr 0 from now."""
         W = self.model.weight
         bad = ~np.isfinite(loss) | (loss > self._limit) | ~torch.isfinite(W).all(1).cpu().numpy()
         new = bad & ~self.frozen
         if new.any():
             rows = torch.as_tensor(new, device=self.device)
             with torch.no_grad():
-                W[rows] = self._good[0][rows]
+                W[rows] = self._last_good_w[rows]
                 for buf in self._buffers:
                     buf[rows] = 0.0
             self.frozen |= new
             self.diverged_epoch[new] = self.epoch
-        self._good = (W.detach().clone(),) + self._good[1:]
+        self._last_good_w = W.detach().clone()
 
     def _state(self, loss, last, grad_norm, test_loss, lr) -> TrainState:
         """Build the state; frozen runs report their last finite values, so no NaN ever leaves."""
-        fresh = (loss, loss if last is None else last, grad_norm, test_loss)  # before any step: the loss
-        good = self._good[1:]
-        keep = self.frozen
-        vals = [None if f is None else np.where(keep, g, f) for f, g in zip(fresh, good)]
-        self._good = (self._good[0], *vals)
+        fresh = {"loss": loss, "last_loss": loss if last is None else last, "grad_norm": grad_norm,
+                 "test_loss": test_loss}
+        frozen = self.frozen
+        self._shown = {k: None if v is None else np.where(frozen, self._shown[k], v) for k, v in fresh.items()}
+        shown = self._shown
         W = self.data.to_original(self.model.weight.detach().cpu().numpy().astype(np.float64))
-        one = not self.cfg.is_sweep
+        one = not self.cfg.is_sweep  # a single run reports scalars, a sweep one entry per run
         pick = (lambda a: None if a is None else float(a[0])) if one else (lambda a: a)
         div_epoch = self.diverged_epoch
         return TrainState(
-            epoch=self.epoch, weights=W[0] if one else W, loss=pick(vals[0]),
-            last_loss=None if last is None else pick(vals[1]), test_loss=pick(vals[3]),
-            lr=pick(lr), grad_norm=pick(vals[2]), diverged=bool(keep[0]) if one else keep.copy(),
-            diverged_epoch=(int(div_epoch[0]) if keep[0] else None) if one else div_epoch.copy(),
+            epoch=self.epoch, weights=W[0] if one else W, loss=pick(shown["loss"]),
+            last_loss=None if last is None else pick(shown["last_loss"]), test_loss=pick(shown["test_loss"]),
+            lr=pick(lr), grad_norm=pick(shown["grad_norm"]), diverged=bool(frozen[0]) if one else frozen.copy(),
+            diverged_epoch=(int(div_epoch[0]) if frozen[0] else None) if one else div_epoch.copy(),
             elapsed=self.elapsed, steps=self.steps)
 
 

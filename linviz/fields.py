@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields
 from typing import Any, NamedTuple
 
-from .config import LABELS, ConfigError, RunConfig, fmt_number
+from .config import RunConfig
+from .errors import LABELS, ConfigError, fmt_number
 
 _NUMBER_TEXT = "Use a number such as 0.5, 1e-5 or 10."
 _LIST_TEXT = "Use numbers separated by commas or spaces, such as 2, 3, 4, 7."
