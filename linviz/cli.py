@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import torch
 
+from .analyze_cli import report
 from .config import ConfigError
 from .engine import TrainState, train
 from .fields import FIELDS, parse_config
@@ -23,7 +24,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m linviz", description="Train y = w.x the way the PyTorch tutorial does, fast.")
+    p = _Parser(prog="python -m linviz [analyze]",
+                description="Train y = w.x the way the PyTorch tutorial does, fast. With `analyze` first: print "
+                            "what the data says about learning rates instead (thresholds, regimes, least squares).")
     for f in FIELDS:  # every RunConfig field, from the same table the dashboard and URLs use
         flag = "--" + f.key.replace("_", "-")
         extra = {"nargs": "?", "const": "true"} if f.attr in _BOOLS else {}
@@ -58,6 +61,8 @@ def _summary(cfg, s: TrainState) -> str:
 
 
 def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv.pop(0) if argv[:1] == ["analyze"] else "train"
     args = build_parser().parse_args(argv)
     values = {f.key: getattr(args, f.key) for f in FIELDS if getattr(args, f.key) is not None}
     try:
@@ -68,6 +73,9 @@ def main(argv=None) -> int:
         print(f"linviz: {' '.join(e.errors.values())}", file=sys.stderr)
         return EXIT_BAD_INPUT
     torch.set_num_threads(1)  # per-step work is tiny: a second thread only adds contention
+    if command == "analyze":
+        print(report(cfg))
+        return EXIT_OK
     state = None
     try:
         for state in train(cfg):

@@ -4,12 +4,13 @@ import json
 
 import numpy as np
 
+from .analysis import TOL
 from .config import RunConfig, fmt_number
 from .engine import TrainState
 from .fields import to_query
 from .history import COLUMNS, History
 
-CONVERGED_TOL = 1e-2  # |w - w*| below this on every weight reads as "converged" (the tutorial's 0.01)
+CONVERGED_TOL = TOL  # |w - w*| below this on every weight reads as "converged" (the tutorial's 0.01)
 
 
 def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None) -> tuple[str, str]:
