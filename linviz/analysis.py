@@ -59,15 +59,17 @@ class Analysis:
         """too slow / converges smoothly / oscillates but converges / diverges, with the epochs to `tol`."""
         return self.classify_many([lr])[0]
 
-    def classify_many(self, lrs) -> list[Regime]:
-        lrs = np.asarray(lrs, np.float64)
+    def dominant(self, lrs) -> np.ndarray:
+        """The epoch map's eigenvalue of largest modulus for each lr (complex): its size is the factor the
+        error shrinks by per epoch, its angle how far the error turns each epoch."""
+        lrs = np.atleast_1d(np.asarray(lrs, np.float64))
         if self._map is not None:
-            dom = self._map.dominant(lrs)
-        else:  # no epoch map: the full-batch spectrum stands in (an estimate)
-            lam = self.eigenvalues
-            mult = 1 - lrs[:, None] * lam[None, :]
-            dom = mult[np.arange(len(lrs)), np.argmax(np.abs(mult), axis=1)].astype(complex)
-        return [regime(d, self.error0, self.tol, self.cfg.epochs) for d in dom]
+            return self._map.dominant(lrs)
+        mult = 1 - lrs[:, None] * self.eigenvalues[None, :]  # no epoch map: the full-batch spectrum stands in
+        return mult[np.arange(len(lrs)), np.argmax(np.abs(mult), axis=1)].astype(complex)
+
+    def classify_many(self, lrs) -> list[Regime]:
+        return [regime(d, self.error0, self.tol, self.cfg.epochs) for d in self.dominant(lrs)]
 
 
 def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:

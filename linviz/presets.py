@@ -1,0 +1,109 @@
+"""Lecture presets: one name -> one RunConfig, each lr placed from the analysis of its own data.
+
+Like the TensorFlow Playground's data generators, every preset has the same signature (seed -> RunConfig)
+and sits in one registry; tests/test_presets.py checks each shows its named behaviour for seeds 0..9.
+"""
+import math
+
+import numpy as np
+
+from .analysis import analyze
+from .config import RunConfig
+
+SEVEN = (2.0, 3.0, 4.0, 7.0, 11.0, 5.0, 13.0)  # the tutorial's seven-weight example
+
+
+def _round(lr: float) -> float:
+    return float(f"{lr:.2g}")  # what a lecturer would type
+
+
+def _enough_epochs(cfg: RunConfig, lr: float, floor: int = 50) -> int:
+    """Epochs to reach the tolerance with room to spare, rounded up to a tidy number."""
+    need = analyze(cfg.replace(epochs=10**6)).classify(lr).epochs
+    return max(floor, int(math.ceil(1.5 * need / 10) * 10)) if np.isfinite(need) else floor
+
+
+def tutorial(seed: int) -> RunConfig:
+    cfg = RunConfig(seed=seed)
+    return cfg.replace(epochs=_enough_epochs(cfg, cfg.lr, 100))
+
+
+def tutorial_seven(seed: int) -> RunConfig:
+    cfg = RunConfig(true_weights=SEVEN, seed=seed)
+    lr = _round(0.5 * analyze(cfg).threshold)
+    return cfg.replace(lr=lr, epochs=_enough_epochs(cfg, lr, 200))
+
+
+def too_small(seed: int) -> RunConfig:
+    cfg = RunConfig(seed=seed)
+    return cfg.replace(lr=_round(0.01 * analyze(cfg).threshold))
+
+
+def just_right(seed: int) -> RunConfig:
+    cfg = RunConfig(seed=seed)
+    lr = _round(analyze(cfg).best_lr)
+    return cfg.replace(lr=lr, epochs=_enough_epochs(cfg, lr))
+
+
+def zigzag(weights: np.ndarray) -> float:
+    """Fraction of epochs whose step reverses the previous one (consecutive steps pointing apart)."""
+    steps = np.diff(weights, axis=0)
+    return float(np.mean(np.sum(steps[1:] * steps[:-1], axis=1) < 0))
+
+
+def oscillating(seed: int) -> RunConfig:
+    """An lr where the epoch map's dominant eigenvalue is negative, so the weights zig-zag while converging.
+
+    Per-sample SGD has such lrs for some data sets only; full batch always does, just below 2/lambda_max.
+    Candidates are checked by training 30 epochs and keeping the first whose steps visibly reverse."""
+    from .engine import train  # here, not at the top: the engine imports nothing from presets
+
+    for cfg in (RunConfig(seed=seed), RunConfig(seed=seed, batch_size=10)):
+        a = analyze(cfg)
+        lrs = np.unique([float(f"{f * a.threshold:.3g}") for f in np.linspace(0.999, 0.5, 120)])
+        dom = a.dominant(lrs)
+        flips = (dom.real < 0) & (np.abs(dom) < 0.995)  # negative, and converging within a lecture's patience
+        for lr in lrs[flips][np.argsort(np.abs(dom[flips]))]:  # fastest-converging first
+            w = np.array([s.weights for s in train(cfg.replace(lr=float(lr), epochs=30))])
+            if zigzag(w) > 0.6:
+                return cfg.replace(lr=float(lr), epochs=_enough_epochs(cfg, float(lr)))
+    raise RuntimeError(f"no oscillating lr for seed {seed}")
+
+
+def diverging(seed: int) -> RunConfig:
+    cfg = RunConfig(seed=seed)
+    return cfg.replace(lr=_round(1.5 * analyze(cfg).threshold))
+
+
+def standardised(seed: int) -> RunConfig:
+    cfg = RunConfig(seed=seed, standardize=True)
+    lr = _round(analyze(cfg).best_lr)
+    return cfg.replace(lr=lr, epochs=_enough_epochs(cfg, lr))
+
+
+def full_batch(seed: int) -> RunConfig:
+    cfg = RunConfig(seed=seed, batch_size=10)
+    lr = _round(analyze(cfg).full_batch_best)
+    return cfg.replace(lr=lr, epochs=_enough_epochs(cfg, lr))
+
+
+PRESETS = {  # name -> (what it shows, builder)
+    "The tutorial (4 weights)": (("lr = 1e-5, one sample per step, as the article trains (100 epochs, or more "
+                                 "where this seed's data needs them)"), tutorial),
+    "The tutorial with 7 weights": ("more weights need a smaller lr and more epochs", tutorial_seven),
+    "Too small": ("1% of the divergence threshold: it crawls", too_small),
+    "Just right": ("the lr with the fastest convergence for this data", just_right),
+    "Oscillating": ("just below the threshold: the weights overshoot back and forth", oscillating),
+    "Diverging": ("1.5x the threshold: the loss explodes within a few epochs", diverging),
+    "Standardised features": ("mean 0, std 1 features take an lr thousands of times larger", standardised),
+    "Full batch (vs per-sample)": ("one step per epoch on all samples: plain gradient descent", full_batch),
+}
+
+
+def preset(name: str, seed: int = 0) -> RunConfig:
+    """The RunConfig for preset `name` on the data of `seed`.
+
+    >>> preset("Diverging").lr > preset("Just right").lr
+    True
+    """
+    return PRESETS[name][1](seed)
