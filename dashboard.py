@@ -10,7 +10,7 @@ import streamlit as st
 import torch
 
 from linviz.report import history_csv, outcome, result_json, status_line
-from linviz_app import widgets
+from linviz_app import lr_ui, widgets
 from linviz_app.charts import loss_figure, weights_figure
 from linviz_app.live import LiveRun
 
@@ -85,7 +85,8 @@ def downloads_ui(live: LiveRun) -> None:
 class Board:
     """The page's live parts: placeholders that every redraw fills again."""
 
-    def __init__(self, live: LiveRun):
+    def __init__(self, live: LiveRun, pinned: list):
+        self.pinned, self.extra = pinned, []  # extra: more draw functions for the live loop (the landscape)
         self.status, self.progress = st.empty(), st.empty()
         self.log_loss, self.show_error = st.session_state.get("log_loss", True), st.session_state.get("show_error")
         if live.history is not None:  # nothing to scale before the first run
@@ -97,6 +98,8 @@ class Board:
         self.draws = 0
 
     def draw(self, live: LiveRun) -> None:
+        for draw in self.extra:
+            draw()
         if live.history is None:
             self.status.info(INTRO)
             return
@@ -107,7 +110,7 @@ class Board:
         box(f"{status_line(cfg, s)}{paused} · {sentence}")
         self.progress.progress(min(1.0, s.epoch / cfg.epochs), text=f"epoch {s.epoch:,} / {cfg.epochs:,}")
         self.draws += 1  # a fresh key per redraw: Streamlit refuses two identical charts in one run
-        self.loss.plotly_chart(loss_figure(v, log_y=self.log_loss), key=f"loss_{self.draws}")
+        self.loss.plotly_chart(loss_figure(v, log_y=self.log_loss, pinned=self.pinned), key=f"loss_{self.draws}")
         self.weights.plotly_chart(weights_figure(v, cfg.true_weights, self.show_error), key=f"weights_{self.draws}")
 
 
@@ -143,9 +146,12 @@ def main():
     if cfg is not None:
         widgets.sync_url(cfg)
         live.follow(cfg)
+    lr_ui.preset_ui()
     slots = widgets.settings_ui(running=live.status == "running")
     for attr, message in errors.items():
         (slots.get(attr) or st.sidebar).error(message)
+    with slots["lr_hint"]:
+        lr_ui.lr_hint_ui(cfg)
     downloads_ui(live)
 
     st.html(COMPACT)
@@ -157,7 +163,19 @@ def main():
         st.error("Fix the highlighted settings in the sidebar to train.")
     if live.notice:
         st.info(live.notice)
-    board = Board(live)
+    tabs = st.tabs(["Training", "Loss landscape", "Learning-rate ladder", "Compare runs", "Show me the code"])
+    with tabs[0]:
+        board = Board(live, st.session_state.get("pins", []))
+    with tabs[1]:
+        _, draw_landscape = lr_ui.landscape_ui(cfg, live)
+        if draw_landscape:
+            board.extra.append(draw_landscape)
+    with tabs[2]:
+        lr_ui.ladder_ui(cfg)
+    with tabs[3]:
+        lr_ui.compare_ui(live)
+    with tabs[4]:
+        lr_ui.code_ui(cfg, live)
     board.draw(live)
     run_live(live, board, speed)
 

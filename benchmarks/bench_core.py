@@ -6,6 +6,7 @@ Prints three ratios (medians over interleaved repeats; these machines are noisy)
   1. tutorial configuration: literal loop time / linviz time          (target >= 1.1)
   2. 32-value lr sweep time / one run time, same engine and data       (target <= 1.2)
   3. batch-1 epoch, 20,000 samples x 100 weights: steps/s ratio        (target >= 10)
+  4. learning-rate ladder (6 lrs around the threshold) / one run        (target <= 1.2)
 """
 import argparse
 import statistics
@@ -18,6 +19,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from linviz import RunConfig, Trainer, make_dataset, tutorial_train
+from linviz.analysis import LADDER, analyze, ladder
 
 
 def timed(fn):
@@ -86,6 +88,13 @@ def main():
     ok &= r3 >= 10
     print(f"3. batch-1 epoch, 20,000 samples x 100 weights: linviz {sps_core:,.0f} steps/s, literal "
           f"{sps_lit:,.0f} steps/s -> {r3:.1f}x (target >= 10x)")
+    a = analyze(one)
+    ladder_cfg = ladder(one, a)  # 0.1 .. 1.5 x the threshold: two of its six runs diverge and freeze
+    pairs = [(timed(lambda: run_core(ladder_cfg, data))[0], timed(lambda: run_core(one, data))[0]) for _ in range(n)]
+    t_ladder, t_one, r4 = median_ratio(pairs)
+    ok &= r4 <= 1.2
+    print(f"4. lr ladder ({', '.join(f'{f:g}' for f in LADDER)} x threshold), 1,000 epochs: {t_ladder * 1e3:.0f} ms, "
+          f"one run {t_one * 1e3:.0f} ms -> {r4:.2f}x (target <= 1.2x)")
     print("all targets hold" if ok else "SOME TARGETS MISSED")
     return 0 if ok else 1
 

@@ -20,6 +20,12 @@ from .stability import MAX_WORK, EpochMap, Regime, regime, work
 
 MAX_LSTSQ_WORK = 5e8  # N * D^2 multiply-adds: beyond this a dashboard should not wait for the solve
 TOL = 1e-2  # "reached the weights": within 0.01, as the tutorial's result is (raw features' units)
+LADDER = (0.1, 0.3, 0.6, 0.9, 1.05, 1.5)  # multiples of the divergence threshold worth comparing
+
+
+def ladder(cfg: RunConfig, a: "Analysis", factors=LADDER) -> RunConfig:
+    """One sweep over lrs placed relative to the threshold: same data, same initial weights, one batched run."""
+    return cfg.replace(lr=tuple(float(f"{f * a.threshold:.3g}") for f in factors))
 
 
 def least_squares(data: Dataset) -> np.ndarray | None:

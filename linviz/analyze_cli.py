@@ -1,11 +1,9 @@
 """`python -m linviz analyze <flags>`: what the data says about learning rates, printed."""
 import numpy as np
 
-from .analysis import TOL, analyze, slice_condition
+from .analysis import LADDER, TOL, analyze, slice_condition
 from .config import RunConfig, fmt_number
 from .data import make_dataset
-
-LADDER = (0.1, 0.3, 0.6, 0.9, 1.05, 1.5)  # multiples of the divergence threshold worth comparing
 
 
 def _vec(v) -> str:

@@ -49,11 +49,15 @@ def _figure(traces: list, layout: dict) -> go.Figure:
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
-def loss_figure(v: dict, log_y: bool = True) -> go.Figure:
-    """Mean training loss per epoch (thick), the tutorial's last-sample loss (thin), test loss (dashed)."""
+def loss_figure(v: dict, log_y: bool = True, pinned=()) -> go.Figure:
+    """Mean training loss per epoch (thick), the tutorial's last-sample loss (thin), test loss (dashed);
+    pinned runs ({label, epoch, loss}) as faint grey lines underneath."""
+    traces = [_scatter(p["epoch"], _positive(np.asarray(p["loss"]), log_y), name=p["label"],
+                       line={"color": "#9A9A9A", "width": 2, "dash": "dot"}, opacity=0.7,
+                       hovertemplate=f"%{{y:.4g}}<extra>{p['label']}</extra>") for p in pinned]
     v = thin(v)
     x = v["epoch"]
-    traces = [_scatter(x, _positive(v["loss"], log_y), name="training loss (mean)",
+    traces += [_scatter(x, _positive(v["loss"], log_y), name="training loss (mean)",
                        line={"color": PALETTE[0], "width": 4},
                        hovertemplate="%{y:.4g}<extra>mean</extra>"),
               _scatter(x, _positive(v["last_loss"], log_y), name="last-sample loss (what the tutorial prints)",
@@ -63,7 +67,7 @@ def loss_figure(v: dict, log_y: bool = True) -> go.Figure:
         traces.append(_scatter(x, _positive(v["test_loss"], log_y), name="test loss",
                                line={"color": PALETTE[1], "width": 3, "dash": "dash"},
                                hovertemplate="%{y:.4g}<extra>test</extra>"))
-    layout = _layout("Loss", "mean squared error" + (" (log)" if log_y else ""), log_y, legend_rows=2)
+    layout = _layout("Loss", "mean squared error" + (" (log)" if log_y else ""), log_y, legend_rows=2 + len(pinned) // 2)
     layout["shapes"], layout["annotations"] = _lr_changes(v)
     return _figure(traces, layout)
 

@@ -71,6 +71,7 @@ def settings_ui(running: bool) -> dict:
                       help="e.g. 1e-5 (the tutorial). Raw 1..100 features diverge above about 7e-5. "
                            "Changes apply from the next epoch while a run goes on.")
         slot("lr")
+        slots["lr_hint"] = st.container()  # where the lr's place among this data's regimes is shown
         st.number_input("Epochs", min_value=1, max_value=1_000_000, step=10, key=KEY["epochs"])
         slot("epochs")
         devices = ["auto", *available_devices()]

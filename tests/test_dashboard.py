@@ -5,6 +5,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from linviz import RunConfig
+from linviz.analysis import analyze
+from linviz.presets import preset
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
 
@@ -15,8 +19,11 @@ def app(query: dict | None = None) -> AppTest:
     return at.run()
 
 
-def charts(at: AppTest) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+def charts(at: AppTest, title: str = "", exact: bool = False) -> list[dict]:
+    """The Plotly figures on the page whose title starts with (or is) `title`; all of them by default."""
+    figs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    names = [f["layout"].get("title", {}).get("text", "") for f in figs]
+    return [f for f, n in zip(figs, names) if (n == title if exact else n.startswith(title))]
 
 
 def train(at: AppTest) -> AppTest:
@@ -42,7 +49,7 @@ def test_a_short_run_draws_both_charts_with_one_trace_per_weight():
     assert not at.exception
     live = at.session_state["live"]
     assert live.status == "done" and live.state.epoch == 30
-    loss, weights = charts(at)[-2:]
+    (loss,), (weights,) = charts(at, "Loss", exact=True), charts(at, "Weights")
     assert loss["layout"]["title"]["text"] == "Loss" and loss["layout"]["yaxis"]["type"] == "log"
     named = [t for t in weights["data"] if t.get("showlegend", True)]
     assert [t["name"] for t in named] == ["w1 → 2", "w2 → 3", "w3 → 4", "w4 → 7"]
@@ -57,7 +64,7 @@ def test_invalid_weights_show_the_core_message_and_do_not_train():
     messages = " ".join(e.value for e in at.error)
     assert "True weights (weights): got '2, x, 4'. 'x' is not a number." in messages
     assert at.button(key="btn_train").disabled and at.button(key="btn_step").disabled
-    assert at.session_state["live"].history is None and not charts(at)
+    assert at.session_state["live"].history is None and not charts(at, "Loss", exact=True)
 
 
 def test_bad_lr_is_named_next_to_the_field():
@@ -100,4 +107,64 @@ def test_changing_the_data_ends_a_paused_run_and_says_so():
 def test_many_weights_get_a_heatmap_instead_of_lines(weights, kind):
     at = app({"weights": weights, "epochs": "5"})
     at = train(at)
-    assert charts(at)[-1]["data"][0]["type"] == kind
+    (weights,) = charts(at, "Weights") or charts(at, "|w - w*| for")
+    assert weights["data"][0]["type"] == kind
+
+
+# --- learning-rate intuition (the analysis, presets, ladder, landscape, pins, code) ---------------------
+def test_the_lr_field_knows_the_data_and_offers_the_fastest_lr():
+    at = app()
+    hint = " ".join(m.value for m in at.markdown)
+    assert "x** the divergence threshold" in hint and "converges smoothly" in hint
+    assert charts(at) and any(t.get("name") == "diverges" for f in charts(at) for t in f["data"])  # the band
+    at.button(key="btn_fastest_lr").click().run()
+    a = analyze(RunConfig())
+    assert float(at.text_input(key="cfg_lr").value) == pytest.approx(a.best_lr, rel=0.05)
+
+
+def test_a_preset_fills_the_settings_and_shows_its_behaviour():
+    at = app()
+    at.selectbox(key="preset").set_value("Diverging").run()
+    assert float(at.text_input(key="cfg_lr").value) == preset("Diverging", 0).lr
+    at = train(at)
+    assert at.session_state["live"].state.diverged
+    assert any("Diverged at epoch" in e.value for e in at.error)
+
+
+def test_the_ladder_trains_six_lrs_around_the_threshold():
+    at = app()
+    at.button(key="btn_ladder").click().run()
+    (curves,), (final,) = charts(at, "Ladder: loss"), charts(at, "Ladder: where")
+    assert len(curves["data"]) == 6
+    names = [t["name"] for t in curves["data"]]
+    assert names[0].startswith("0.1x") and names[-1].startswith("1.5x")
+    res = at.session_state["ladder"]
+    assert list(res["diverged"]) == [False, False, False, False, True, True]
+
+
+def test_the_landscape_draws_the_training_path_on_the_contour():
+    at = app({"epochs": "20"})
+    at = train(at)
+    (land,) = charts(at, "Loss over w1 and w2")
+    kinds = [t["type"] for t in land["data"]]
+    assert kinds[0] == "contour" and any(t.get("name") == "training path" for t in land["data"])
+
+
+def test_pinned_runs_overlay_the_loss_chart_and_the_table_shows_what_differs():
+    at = app({"epochs": "20"})
+    at = train(at)
+    at.button(key="btn_pin").click().run()
+    at.text_input(key="cfg_lr").set_value("3e-5").run()
+    at = train(at)
+    (loss,) = charts(at, "Loss", exact=True)
+    assert loss["data"][0]["name"].startswith("#1: lr 1e-5")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["run", "lr"] and list(table["lr"]) == ["1e-5", "3e-5"]
+    at.button(key="btn_clear_pins").click().run()
+    assert at.session_state["pins"] == []
+
+
+def test_the_code_tab_shows_a_script_for_the_current_settings():
+    at = app({"lr": "2e-5"})
+    code = at.code[0].value
+    assert "n_samples, lr, epochs, batch_size = 10, 2e-5, 100, 1" in code and "optimizer.step()" in code

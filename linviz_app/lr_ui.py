@@ -1,0 +1,200 @@
+"""The learning-rate parts of the page: the hint and band beside the lr field, presets, the ladder,
+the loss landscape, pinned runs and the code export. Each *_ui function draws one part."""
+import numpy as np
+import streamlit as st
+
+from linviz import RunConfig, Trainer, fields, make_dataset
+from linviz.analysis import LADDER, Analysis, analyze, ladder, loss_slice, slice_condition
+from linviz.config import fmt_number
+from linviz.export import standalone_script
+from linviz.presets import PRESETS, preset
+from linviz_app import widgets
+from linviz_app.lr_charts import ladder_final_figure, ladder_loss_figure, landscape_figure, lr_band_figure
+
+MAX_PINNED = 8
+
+
+def cached_analysis(cfg: RunConfig) -> Analysis:
+    """The analysis of cfg's data and training, kept per session (it does not depend on lr)."""
+    key = cfg.replace(lr=1.0)
+    cache = st.session_state.setdefault("analysis_cache", {})
+    if key not in cache:
+        if len(cache) >= 4:
+            cache.pop(next(iter(cache)))
+        cache[key] = analyze(cfg)
+    return cache[key]
+
+
+def _short(v: float) -> str:
+    return fmt_number(float(f"{v:.2g}"))
+
+
+def set_lr(lr: float) -> None:
+    st.session_state[widgets.KEY["lr"]] = _short(lr)
+
+
+def lr_hint_ui(cfg: RunConfig | None) -> None:
+    """Under the lr field: where this lr sits relative to the data's threshold, and a band of regimes."""
+    if cfg is None or cfg.is_sweep:
+        return
+    a = cached_analysis(cfg)
+    r = a.classify(cfg.lr)
+    epochs = f", ~{r.epochs:,.0f} epochs to within 0.01" if np.isfinite(r.epochs) and r.kind != "diverges" else ""
+    if np.isfinite(a.threshold):
+        est = "" if a.exact else " (estimate)"
+        st.markdown(f"Your lr is **{cfg.lr / a.threshold:.2g} x** the divergence threshold "
+                            f"({_short(a.threshold)}{est}): **{r.kind}**{epochs}.")
+        lrs = np.geomspace(a.threshold * 1e-3, a.threshold * 3, 150)
+        kinds = [x.kind for x in a.classify_many(lrs)]
+        st.plotly_chart(lr_band_figure(lrs, kinds, cfg.lr, a.threshold), key="lr_band",
+                                config={"displayModeBar": False})
+        st.button(f"Use the fastest lr ({_short(a.best_lr)})", on_click=set_lr, args=(a.best_lr,),
+                          key="btn_fastest_lr", use_container_width=True)
+    else:
+        st.caption(a.note)
+
+
+def _apply_preset() -> None:
+    name = st.session_state.get("preset")
+    if name in PRESETS:
+        seed = st.session_state.get(widgets.KEY["seed"], 0)
+        cfg = preset(name, seed)
+        for f in fields.FIELDS:
+            st.session_state[widgets.KEY[f.attr]] = widgets.widget_value(cfg, f.attr)
+
+
+def preset_ui() -> None:
+    st.sidebar.selectbox("Preset for a lecture", ["(your own settings)", *PRESETS], key="preset",
+                         on_change=_apply_preset, help="Each preset's lr is placed from the analysis of its data")
+    name = st.session_state.get("preset")
+    if name in PRESETS:
+        st.sidebar.caption(PRESETS[name][0])
+
+
+# --- the ladder -------------------------------------------------------------------------------------------
+def run_ladder(cfg: RunConfig) -> None:
+    """Train the same data and initial weights at lrs around the threshold, as one batched run."""
+    a = cached_analysis(cfg)
+    sweep = ladder(cfg, a)
+    t = Trainer(sweep)
+    stride = max(1, sweep.epochs // 1000)
+    epochs, losses = [0], [t.state.loss]
+    while not t.done:
+        s = t.step()
+        if s.epoch % stride == 0 or t.done:
+            epochs.append(s.epoch)
+            losses.append(np.where(s.diverged & (s.diverged_epoch <= s.epoch), np.nan, s.loss))  # end the line
+    st.session_state["ladder"] = {"cfg": sweep, "threshold": a.threshold, "epochs": np.array(epochs),
+                                  "loss": np.array(losses), "final": t.state.loss, "diverged": t.state.diverged,
+                                  "kinds": [r.kind for r in a.classify_many(sweep.lrs)], "seconds": t.elapsed}
+
+
+def ladder_ui(cfg: RunConfig | None) -> None:
+    if cfg is None or cfg.is_sweep or not np.isfinite(cached_analysis(cfg).threshold):
+        st.info("The ladder needs valid settings and an optimizer with a divergence threshold (not Adam).")
+        return
+    st.button(f"Run the ladder: lr = {', '.join(f'{f:g}' for f in LADDER)} x the threshold", key="btn_ladder",
+              on_click=run_ladder, args=(cfg,), type="primary")
+    res = st.session_state.get("ladder")
+    if res is None:
+        st.caption("Same data, same initial weights, six learning rates placed around this data's divergence "
+                   "threshold, trained together as one batched run.")
+        return
+    c = res["cfg"]
+    st.caption(f"{len(c.lrs)} runs, {c.epochs} epochs each, trained together in {res['seconds']:.2f} s.")
+    left, right = st.columns(2)
+    left.plotly_chart(ladder_loss_figure(res["epochs"], res["loss"], c.lrs, LADDER, res["kinds"]), key="ladder_loss")
+    right.plotly_chart(ladder_final_figure(c.lrs, res["final"], res["diverged"], res["threshold"]), key="ladder_final")
+
+
+# --- the loss landscape ----------------------------------------------------------------------------------
+def landscape_ui(cfg: RunConfig | None, live) -> tuple:
+    """Choose two weights; returns (placeholder, draw function) so the live loop can redraw the path."""
+    run_cfg = live.cfg or cfg
+    if run_cfg is None or run_cfg.n_weights < 2:
+        st.info("The landscape needs at least two weights.")
+        return None, None
+    names = [f"w{k + 1}" for k in range(run_cfg.n_weights)]
+    c1, c2, _ = st.columns([1, 1, 3])
+    i = names.index(c1.selectbox("Horizontal", names, index=0, key="land_i"))
+    j = names.index(c2.selectbox("Vertical", names, index=1, key="land_j"))
+    if i == j:
+        st.warning("Choose two different weights.")
+        return None, None
+    data = live.trainer.data if live.trainer else make_dataset(run_cfg)
+    others = [f"{names[k]} = {run_cfg.true_weights[k]:g}" for k in range(run_cfg.n_weights) if k not in (i, j)]
+    a = cached_analysis(run_cfg)
+    other = cached_analysis(run_cfg.replace(standardize=not run_cfg.standardize))
+    raw, std = (other, a) if run_cfg.standardize else (a, other)
+    st.caption((f"A slice through the true weights: {', '.join(others)} held fixed. " if others else "")
+               + f"This slice's ellipses are {np.sqrt(slice_condition(data, i, j)):.2g}x longer than wide; "
+               f"κ of all weights: {a.condition:.3g}. Raw features: threshold {_short(raw.threshold)}, "
+               f"largest curvature {raw.eigenvalues[-1]:.3g}; standardised: threshold {_short(std.threshold)}, "
+               f"largest curvature {std.eigenvalues[-1]:.3g}. The steepest direction sets the largest usable lr.")
+    slot = st.empty()
+
+    def draw():
+        v = live.history.view() if live.history is not None else None
+        path = (v["weights"][:, i], v["weights"][:, j]) if v is not None else (None, None)
+        center = np.array([run_cfg.true_weights[i], run_cfg.true_weights[j]])
+        span = np.maximum(np.abs(center) * 0.5, 1.0)
+        if path[0] is not None and len(path[0]):
+            span = np.maximum(span, 1.15 * np.array([np.abs(path[0] - center[0]).max(),
+                                                     np.abs(path[1] - center[1]).max()]))
+        a_vals, b_vals, Z = loss_slice(run_cfg, data, i, j, center=center, span=span)
+        live.draws_land = getattr(live, "draws_land", 0) + 1
+        slot.plotly_chart(landscape_figure(a_vals, b_vals, Z, (names[i], names[j]), center, *path),
+                          key=f"land_{live.draws_land}")
+
+    return slot, draw
+
+
+# --- pinned runs ----------------------------------------------------------------------------------------
+def pin(live) -> None:
+    pins = st.session_state.setdefault("pins", [])
+    v = live.history.view()
+    label = f"#{len(pins) + 1}: lr {fmt_number(live.cfg.lr)}, epoch {live.state.epoch}"
+    pins.append({"label": label, "cfg": live.cfg, "epoch": v["epoch"], "loss": v["loss"]})
+    del pins[:-MAX_PINNED]
+
+
+def differing_settings(cfgs: list[RunConfig]) -> dict[str, list[str]]:
+    """Only the settings that differ between the runs: {key: [value per run]}."""
+    rows = [fields.to_query(c, full=True) for c in cfgs]
+    return {k: [r[k] for r in rows] for k in rows[0] if len({r[k] for r in rows}) > 1}
+
+
+def compare_ui(live) -> None:
+    pins = st.session_state.get("pins", [])
+    c1, c2, _ = st.columns([1, 1, 3])
+    finished = live.history is not None and live.status in ("stopped", "done")
+    c1.button("Pin this run", key="btn_pin", on_click=pin, args=(live,), disabled=not finished,
+              help="Keep this run as a faint line on the loss chart (up to 8)")
+    c2.button("Clear pinned runs", key="btn_clear_pins", disabled=not pins,
+              on_click=lambda: st.session_state.update(pins=[]))
+    if not pins:
+        st.caption("Finish or stop a run, pin it, change a setting and train again: pinned runs stay on the loss "
+                   "chart as faint lines.")
+        return
+    cfgs = [p["cfg"] for p in pins] + ([live.cfg] if live.cfg else [])
+    labels = [p["label"] for p in pins] + (["current run"] if live.cfg else [])
+    diff = differing_settings(cfgs) if len(cfgs) > 1 else {}
+    if diff:
+        st.dataframe({"run": labels, **diff}, hide_index=True)
+    else:
+        st.caption("The pinned runs share every setting.")
+
+
+def code_ui(cfg: RunConfig | None, live) -> None:
+    run_cfg = live.cfg or cfg
+    if run_cfg is None or run_cfg.is_sweep:
+        st.info("Fix the settings to see the code.")
+        return
+    source = standalone_script(run_cfg)
+    st.caption("A standalone script (numpy + torch only, in the tutorial's style) that reproduces "
+               + ("this run" if live.cfg else "the current settings")
+               + ": same data, same initial weights, same updates. Learning-rate changes made during a run "
+                 "are not in it.")
+    st.download_button("Download the script", data=source, file_name="linviz_run.py", mime="text/x-python",
+                       on_click="ignore", key="dl_script")
+    st.code(source, language="python")
