@@ -135,6 +135,7 @@ def test_the_ladder_trains_six_lrs_around_the_threshold():
     at = app()
     at.button(key="btn_ladder").click().run()
     (curves,), (final,) = charts(at, "Ladder: loss"), charts(at, "Ladder: where")
+    assert final["layout"]["shapes"][0]["x0"] == pytest.approx(at.session_state["ladder"]["threshold"])
     assert len(curves["data"]) == 6
     names = [t["name"] for t in curves["data"]]
     assert names[0].startswith("0.1x") and names[-1].startswith("1.5x")

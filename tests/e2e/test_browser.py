@@ -50,9 +50,8 @@ def test_train_and_see_both_charts(open_page):
     page.get_by_text("Epoch 100 of 100").wait_for(timeout=30_000)
     wait_idle(page)
     charts = page.locator("[data-testid=stPlotlyChart]")
-    expect(charts).to_have_count(2)
-    expect(charts.nth(1).get_by_text("w4 → 7")).to_be_visible()
-    expect(charts.nth(0).get_by_text("training loss (mean)")).to_be_visible()
+    expect(charts.filter(has_text="w4 → 7")).to_have_count(1)  # the weights chart
+    expect(charts.filter(has_text="training loss (mean)")).to_have_count(1)  # the loss chart
     expect(page.get_by_text(re.compile(r"Converged: max \|w - w\*\| = "))).to_have_count(1)
     shot(page, "03-done")
 
@@ -68,7 +67,9 @@ def test_stop_mid_run_keeps_the_partial_run(open_page):
     assert 15 <= stopped_at < 2000
     page.wait_for_timeout(1000)
     assert epoch_on_screen(page) == stopped_at  # it really stopped
-    expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(2)  # and kept what it had
+    charts = page.locator("[data-testid=stPlotlyChart]")  # and it kept what it had
+    expect(charts.filter(has_text="training loss (mean)")).to_have_count(1)
+    expect(charts.filter(has_text="w4 → 7")).to_have_count(1)
     shot(page, "04-stopped")
 
 
@@ -99,3 +100,30 @@ def test_download_the_history_as_csv(open_page):
     final = np.array([float(rows[-1][f"w{i}"]) for i in range(1, 5)])
     assert np.abs(final - [2, 3, 4, 7]).max() < 0.5
     assert float(rows[-1]["loss"]) < float(rows[0]["loss"]) / 1000
+
+
+def test_a_students_tour_of_the_learning_rate_tools(open_page):
+    page = open_page()
+    expect(page.get_by_text("the divergence threshold")).to_be_visible()  # the hint beside the lr field
+    page.locator(".st-key-btn_fastest_lr button").click()
+    wait_idle(page)
+    expect(page.locator(".st-key-cfg_lr input")).not_to_have_value("1e-5")
+    shot(page, "06-fastest-lr")
+    page.get_by_role("tab", name="Learning-rate ladder").click()
+    page.locator(".st-key-btn_ladder button").click()
+    wait_idle(page)
+    charts = page.locator("[data-testid=stPlotlyChart]")
+    expect(charts.filter(has_text="Ladder: loss per epoch")).to_have_count(1)
+    expect(charts.filter(has_text="diverges above")).to_have_count(1)
+    shot(page, "07-ladder")
+    page.get_by_role("tab", name="Training").click()
+    click(page, "btn_train")
+    page.get_by_text(re.compile(r"Epoch 100 of 100")).first.wait_for(timeout=30_000)
+    wait_idle(page)
+    page.get_by_role("tab", name="Loss landscape").click()
+    expect(charts.filter(has_text="Loss over w1 and w2")).to_have_count(1)
+    expect(charts.filter(has_text="training path")).to_have_count(1)
+    shot(page, "08-landscape")
+    page.get_by_role("tab", name="Show me the code").click()
+    expect(page.get_by_text("optimizer.step()")).to_be_visible()
+    shot(page, "09-code")
