@@ -20,6 +20,7 @@ INTRO = ("The model is `y = w · x` with no bias. Its weights start random; grad
          "**true weights** you set in the sidebar from generated samples alone. The defaults are the PyTorch "
          "tutorial's: 4 weights, 10 samples of integers 1..100, one sample per step at lr = 1e-5. "
          "Press **Train** to watch, **Step** to go one epoch at a time.")
+TABS = ["Training", "Loss landscape", "Learning-rate ladder", "Compare runs", "Show me the code"]
 COMPACT = "<style>.block-container {padding-top: 3.6rem; padding-bottom: 1rem;}</style>"  # charts, not chrome
 
 if torch.get_num_threads() != 1:
@@ -85,21 +86,25 @@ def downloads_ui(live: LiveRun) -> None:
 class Board:
     """The page's live parts: placeholders that every redraw fills again."""
 
-    def __init__(self, live: LiveRun, pinned: list):
+    def __init__(self, live: LiveRun, pinned: list, status, progress):
         self.pinned, self.extra = pinned, []  # extra: more draw functions for the live loop (the landscape)
-        self.status, self.progress = st.empty(), st.empty()
-        self.log_loss, self.show_error = st.session_state.get("log_loss", True), st.session_state.get("show_error")
+        self.status, self.progress = status, progress
+        self.loss = self.weights = None  # the charts exist only while the Training tab is open
+        self.draws = 0
+
+    def add_training_charts(self, live: LiveRun) -> None:
+        self.log_loss, self.show_error = True, False
         if live.history is not None:  # nothing to scale before the first run
             t1, t2, _ = st.columns([1, 1, 2])
             self.log_loss = t1.toggle("Log-scale loss", value=True, key="log_loss")
             self.show_error = t2.toggle("Show |w - w*| instead", value=False, key="show_error")
         left, right = st.columns(2)
         self.loss, self.weights = left.empty(), right.empty()
-        self.draws = 0
 
-    def draw(self, live: LiveRun) -> None:
+    def draw(self, live: LiveRun, final: bool = True) -> None:
+        """Fill every placeholder; `final=False` (mid-run) lets the costly extras skip a beat."""
         for draw in self.extra:
-            draw()
+            draw(final)
         if live.history is None:
             self.status.info(INTRO)
             return
@@ -110,6 +115,8 @@ class Board:
         box(f"{status_line(cfg, s)}{paused} · {sentence}")
         self.progress.progress(min(1.0, s.epoch / cfg.epochs), text=f"epoch {s.epoch:,} / {cfg.epochs:,}")
         self.draws += 1  # a fresh key per redraw: Streamlit refuses two identical charts in one run
+        if self.loss is None:
+            return
         self.loss.plotly_chart(loss_figure(v, log_y=self.log_loss, pinned=self.pinned), key=f"loss_{self.draws}")
         self.weights.plotly_chart(weights_figure(v, cfg.true_weights, self.show_error), key=f"weights_{self.draws}")
 
@@ -121,7 +128,8 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
     finds the same LiveRun and carries on, so progress is never lost."""
     if live.status != "running":
         return
-    next_draw = next_epoch = time.perf_counter()
+    next_epoch = time.perf_counter()
+    next_draw = next_epoch + REDRAW_S  # the page already shows the state the loop starts from
     while live.status == "running":
         now = time.perf_counter()
         if speed == "max":
@@ -132,7 +140,7 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
         else:
             time.sleep(min(next_epoch, next_draw) - now if next_draw > now else 0.0)
         if time.perf_counter() >= next_draw:
-            board.draw(live)
+            board.draw(live, final=False)
             next_draw = time.perf_counter() + REDRAW_S
     board.draw(live)  # once more at the end, so the final state on screen is exact
     st.rerun()  # the run ended by itself: redraw the buttons (Stop, Pause) for a finished run
@@ -163,19 +171,26 @@ def main():
         st.error("Fix the highlighted settings in the sidebar to train.")
     if live.notice:
         st.info(live.notice)
-    tabs = st.tabs(["Training", "Loss landscape", "Learning-rate ladder", "Compare runs", "Show me the code"])
-    with tabs[0]:
-        board = Board(live, st.session_state.get("pins", []))
-    with tabs[1]:
-        _, draw_landscape = lr_ui.landscape_ui(cfg, live)
-        if draw_landscape:
-            board.extra.append(draw_landscape)
-    with tabs[2]:
-        lr_ui.ladder_ui(cfg)
-    with tabs[3]:
-        lr_ui.compare_ui(live)
-    with tabs[4]:
-        lr_ui.code_ui(cfg, live)
+    status = st.empty(), st.empty()  # status line and progress bar: above the tabs, seen from every tab
+    tabs = st.tabs(TABS, key="tab", on_change="rerun")  # only the open tab's content is built and sent
+    board = Board(live, st.session_state.get("pins", []), *status)
+    if tabs[0].open:
+        with tabs[0]:
+            board.add_training_charts(live)
+    if tabs[1].open:
+        with tabs[1]:
+            _, draw_landscape = lr_ui.landscape_ui(cfg, live)
+            if draw_landscape:
+                board.extra.append(draw_landscape)
+    if tabs[2].open:
+        with tabs[2]:
+            lr_ui.ladder_ui(cfg)
+    if tabs[3].open:
+        with tabs[3]:
+            lr_ui.compare_ui(live)
+    if tabs[4].open:
+        with tabs[4]:
+            lr_ui.code_ui(cfg, live)
     board.draw(live)
     run_live(live, board, speed)
 

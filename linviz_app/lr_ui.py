@@ -1,5 +1,7 @@
 """The learning-rate parts of the page: the hint and band beside the lr field, presets, the ladder,
 the loss landscape, pinned runs and the code export. Each *_ui function draws one part."""
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -12,6 +14,7 @@ from linviz_app import widgets
 from linviz_app.lr_charts import ladder_final_figure, ladder_loss_figure, landscape_figure, lr_band_figure
 
 MAX_PINNED = 8
+LANDSCAPE_REDRAW_S = 1.0  # seconds between contour redraws while a run goes on
 
 
 def cached_analysis(cfg: RunConfig) -> Analysis:
@@ -132,8 +135,12 @@ def landscape_ui(cfg: RunConfig | None, live) -> tuple:
                f"largest curvature {raw.eigenvalues[-1]:.3g}; standardised: threshold {_short(std.threshold)}, "
                f"largest curvature {std.eigenvalues[-1]:.3g}. The steepest direction sets the largest usable lr.")
     slot = st.empty()
+    last = {"t": 0.0}
 
-    def draw():
+    def draw(final: bool = True):
+        if not final and time.perf_counter() - last["t"] < LANDSCAPE_REDRAW_S:
+            return  # a contour costs the browser far more than a line chart: redraw it less often
+        last["t"] = time.perf_counter()
         v = live.history.view() if live.history is not None else None
         path = (v["weights"][:, i], v["weights"][:, j]) if v is not None else (None, None)
         center = np.array([run_cfg.true_weights[i], run_cfg.true_weights[j]])
@@ -141,7 +148,7 @@ def landscape_ui(cfg: RunConfig | None, live) -> tuple:
         if path[0] is not None and len(path[0]):
             span = np.maximum(span, 1.15 * np.array([np.abs(path[0] - center[0]).max(),
                                                      np.abs(path[1] - center[1]).max()]))
-        a_vals, b_vals, Z = loss_slice(run_cfg, data, i, j, center=center, span=span)
+        a_vals, b_vals, Z = loss_slice(run_cfg, data, i, j, center=center, span=span, n=41)
         live.draws_land = getattr(live, "draws_land", 0) + 1
         slot.plotly_chart(landscape_figure(a_vals, b_vals, Z, (names[i], names[j]), center, *path),
                           key=f"land_{live.draws_land}")

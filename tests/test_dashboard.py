@@ -26,6 +26,12 @@ def charts(at: AppTest, title: str = "", exact: bool = False) -> list[dict]:
     return [f for f, n in zip(figs, names) if (n == title if exact else n.startswith(title))]
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Switch tabs as a click would: only the open tab's content is built."""
+    at.session_state["tab"] = label
+    return at.run()
+
+
 def train(at: AppTest) -> AppTest:
     at.select_slider(key="speed").set_value("max").run()
     return at.button(key="btn_train").click().run()
@@ -132,7 +138,7 @@ def test_a_preset_fills_the_settings_and_shows_its_behaviour():
 
 
 def test_the_ladder_trains_six_lrs_around_the_threshold():
-    at = app()
+    at = open_tab(app(), "Learning-rate ladder")
     at.button(key="btn_ladder").click().run()
     (curves,), (final,) = charts(at, "Ladder: loss"), charts(at, "Ladder: where")
     assert final["layout"]["shapes"][0]["x0"] == pytest.approx(at.session_state["ladder"]["threshold"])
@@ -144,28 +150,30 @@ def test_the_ladder_trains_six_lrs_around_the_threshold():
 
 
 def test_the_landscape_draws_the_training_path_on_the_contour():
-    at = app({"epochs": "20"})
-    at = train(at)
+    at = open_tab(app({"epochs": "20"}), "Loss landscape")
+    at = train(at)  # trains while the landscape tab is open, drawing the path
     (land,) = charts(at, "Loss over w1 and w2")
     kinds = [t["type"] for t in land["data"]]
     assert kinds[0] == "contour" and any(t.get("name") == "training path" for t in land["data"])
 
 
 def test_pinned_runs_overlay_the_loss_chart_and_the_table_shows_what_differs():
-    at = app({"epochs": "20"})
+    at = open_tab(app({"epochs": "20"}), "Compare runs")
     at = train(at)
     at.button(key="btn_pin").click().run()
     at.text_input(key="cfg_lr").set_value("3e-5").run()
     at = train(at)
-    (loss,) = charts(at, "Loss", exact=True)
-    assert loss["data"][0]["name"].startswith("#1: lr 1e-5")
     table = at.dataframe[0].value
     assert list(table.columns) == ["run", "lr"] and list(table["lr"]) == ["1e-5", "3e-5"]
+    at = open_tab(at, "Training")
+    (loss,) = charts(at, "Loss", exact=True)
+    assert loss["data"][0]["name"].startswith("#1: lr 1e-5")
+    at = open_tab(at, "Compare runs")
     at.button(key="btn_clear_pins").click().run()
     assert at.session_state["pins"] == []
 
 
 def test_the_code_tab_shows_a_script_for_the_current_settings():
-    at = app({"lr": "2e-5"})
+    at = open_tab(app({"lr": "2e-5"}), "Show me the code")
     code = at.code[0].value
     assert "n_samples, lr, epochs, batch_size = 10, 2e-5, 100, 1" in code and "optimizer.step()" in code
