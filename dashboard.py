@@ -13,6 +13,7 @@ from linviz.report import history_csv, outcome, result_json, status_line
 from linviz_app import lr_ui, widgets
 from linviz_app.charts import loss_figure, weights_figure
 from linviz_app.live import LiveRun
+from linviz_app.safe import md_escape
 
 REDRAW_S = 0.25  # charts redraw at 4 Hz: faster shows blank frames, slower looks jerky
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, "max")  # epochs per second; 20 shows the tutorial's 100 epochs in 5 s
@@ -157,7 +158,7 @@ def main():
     lr_ui.preset_ui()
     slots = widgets.settings_ui(running=live.status == "running")
     for attr, message in errors.items():
-        (slots.get(attr) or st.sidebar).error(message)
+        (slots.get(attr) or st.sidebar).error(md_escape(message))
     with slots["lr_hint"]:
         lr_ui.lr_hint_ui(cfg)
     downloads_ui(live)
@@ -166,11 +167,11 @@ def main():
     st.markdown("### Watch PyTorch learn **y = w · x**")
     speed = controls_ui(live, can_train=cfg is not None)
     for attr, message in url_errors.items():
-        st.warning(f"A setting in this link was not usable, so its default is used instead. {message}")
+        st.warning(md_escape(f"A setting in this link was not usable, so its default is used instead. {message}"))
     if errors:
         st.error("Fix the highlighted settings in the sidebar to train.")
     if live.notice:
-        st.info(live.notice)
+        st.info(md_escape(live.notice))
     status = st.empty(), st.empty()  # status line and progress bar: above the tabs, seen from every tab
     tabs = st.tabs(TABS, key="tab", on_change="rerun")  # only the open tab's content is built and sent
     board = Board(live, st.session_state.get("pins", []), *status)
