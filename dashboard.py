@@ -9,6 +9,7 @@ import time
 import streamlit as st
 import torch
 
+from linviz.estimate import long_run_warning
 from linviz.report import history_csv, outcome, result_json, status_line
 from linviz_app import lr_ui, widgets
 from linviz_app.charts import loss_figure, weights_figure
@@ -170,6 +171,8 @@ def main():
         st.warning(md_escape(f"A setting in this link was not usable, so its default is used instead. {message}"))
     if errors:
         st.error("Fix the highlighted settings in the sidebar to train.")
+    elif long_run_warning(cfg):
+        st.warning(long_run_warning(cfg))
     if live.notice:
         st.info(md_escape(live.notice))
     status = st.empty(), st.empty()  # status line and progress bar: above the tabs, seen from every tab

@@ -12,6 +12,7 @@ import torch
 from .analyze_cli import report
 from .config import ConfigError
 from .engine import TrainState, train
+from .estimate import long_run_warning
 from .fields import FIELDS, parse_config
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 2, 3, 130
@@ -76,6 +77,8 @@ def main(argv=None) -> int:
     if command == "analyze":
         print(report(cfg))
         return EXIT_OK
+    if long_run_warning(cfg):
+        print(f"linviz: note: {long_run_warning(cfg)}", file=sys.stderr)
     state = None
     try:
         for state in train(cfg):

@@ -20,9 +20,10 @@ class SgdChunks:
 
     def __init__(self, X: torch.Tensor, y: torch.Tensor, batch: int):
         n = len(y)
-        per = batch * max(1, CHUNK // batch)  # a chunk holds whole batches
-        pos = torch.arange(per, device=X.device)
-        earlier = (pos[:, None] // batch) > (pos[None, :] // batch)  # j's batch comes before i's
+        per = batch * max(1, CHUNK // batch)  # a chunk holds whole batches; big batches are a chunk each
+        if per > batch:
+            pos = torch.arange(per, device=X.device)
+            earlier = (pos[:, None] // batch) > (pos[None, :] // batch)  # j's batch comes before i's
         size = torch.full((n,), float(batch), dtype=X.dtype, device=X.device)
         if n % batch:
             size[n - n % batch:] = n % batch  # the short last batch

@@ -187,3 +187,9 @@ def test_the_code_tab_shows_a_script_for_the_current_settings():
     at = open_tab(app({"lr": "2e-5"}), "Show me the code")
     code = at.code[0].value
     assert "n_samples, lr, epochs, batch_size = 10, 2e-5, 100, 1" in code and "optimizer.step()" in code
+
+
+def test_a_run_estimated_over_a_minute_is_announced_before_training():
+    at = app({"samples": "1000000", "weights": ",".join(["1"] * 100), "epochs": "1000"})
+    assert "estimated to take about" in texts(at.warning) and not at.button(key="btn_train").disabled
+    assert "estimated" not in texts(app().warning)

@@ -4,7 +4,7 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
-from oracle import mse64
+from oracle import mse64, reference_train
 
 from linviz import RunConfig, Trainer, make_dataset, train
 
@@ -111,3 +111,15 @@ def test_full_batch_gradient_descent_follows_the_numpy_recursion():
     for s in states[1:]:
         w = w - cfg.lr * 2 / len(y) * X.T @ (X @ w - y)  # computed with float64 NumPy, step by step
         np.testing.assert_allclose(s.weights, w, rtol=1e-9)
+
+
+def test_big_batches_train_without_a_batch_by_batch_matrix():
+    # a (batch x batch) helper for a 200,000-sample batch would need 40 GB; one was built here once
+    cfg = RunConfig(n_samples=200_000, batch_size=200_000, lr=5e-5, epochs=3)
+    states = list(train(cfg))
+    assert states[-1].loss < states[0].loss
+    cfg = RunConfig(n_samples=1000, batch_size=300, lr=5e-5, epochs=40, seed=1)  # 300 > CHUNK, short last batch
+    data = make_dataset(cfg)
+    w0 = next(iter(train(cfg.replace(epochs=1)))).weights
+    ref = reference_train(data.X, data.y, w0, cfg.lr, 40, batch=300)[-1]
+    assert np.abs(list(train(cfg))[-1].weights - ref).max() <= 1e-5 * np.abs(ref).max()

@@ -1,0 +1,39 @@
+"""How long a run will take, estimated from its settings before any training (for the "long run" warning).
+
+Per-epoch costs measured on this project's 2-core CPU machines with one torch thread
+(benchmarks/bench_estimate.py prints estimate against measurement): a fixed overhead per epoch; plain SGD
+costs per sample (its triangular solves grow with the number of runs R); momentum and Adam cost per step.
+"""
+from .config import RunConfig
+
+LONG_RUN_S = 60.0  # warn before a run estimated to train longer than this
+EPOCH_OVERHEAD_S = 8e-5
+SGD_PER_SAMPLE_S = 1.7e-7
+PER_WEIGHT_RUN_S = 1.5e-9  # per sample, per weight, per run (the matrix products)
+SOLVE_PER_RUN_S = 3.2e-8  # per sample, per extra run (the batched triangular solve)
+STEP_S = {"momentum": 7e-6, "adam": 1.7e-5}  # per optimiser step
+
+
+def estimate_seconds(cfg: RunConfig) -> float:
+    """Seconds of training (not counting pauses or redraws) that `cfg` needs on a CPU like these.
+
+    >>> estimate_seconds(RunConfig()) < 0.1  # the tutorial: about 10 ms
+    True
+    """
+    n, d, runs = cfg.n_train, cfg.n_weights, len(cfg.lrs)
+    per_epoch = EPOCH_OVERHEAD_S + n * d * runs * PER_WEIGHT_RUN_S
+    if cfg.optimizer == "sgd":
+        per_epoch += n * (SGD_PER_SAMPLE_S + SOLVE_PER_RUN_S * (runs - 1))
+    else:
+        per_epoch += -(-n // cfg.batch_size) * STEP_S[cfg.optimizer]
+    return per_epoch * cfg.epochs
+
+
+def long_run_warning(cfg: RunConfig) -> str | None:
+    """A sentence for runs estimated to take longer than LONG_RUN_S, else None."""
+    s = estimate_seconds(cfg)
+    if s <= LONG_RUN_S:
+        return None
+    when = f"{s / 60:.0f} minutes" if s < 7200 else f"{s / 3600:.1f} hours"
+    return (f"This run is estimated to take about {when} of training ({cfg.n_train:,} samples x {cfg.n_weights:,} "
+            f"weights x {cfg.epochs:,} epochs). Fewer epochs or samples, or a larger batch, will be quicker.")
