@@ -13,7 +13,7 @@ from linviz.estimate import long_run_warning
 from linviz.report import history_csv, outcome, result_json, status_line
 from linviz_app import lr_ui, widgets
 from linviz_app.charts import loss_figure, weights_figure
-from linviz_app.live import LiveRun
+from linviz_app.live import SLOTS, LiveRun
 from linviz_app.safe import md_escape
 
 REDRAW_S = 0.25  # charts redraw at 4 Hz: faster shows blank frames, slower looks jerky
@@ -127,9 +127,25 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
     """Train while the run is 'running', paced to `speed` epochs/s, redrawing every REDRAW_S seconds.
 
     A click anywhere interrupts this loop (Streamlit raises at the next redraw); the next script run
-    finds the same LiveRun and carries on, so progress is never lost."""
+    finds the same LiveRun and carries on, so progress is never lost. A run holds one of the server's
+    training slots while it trains, and waits, saying so, while all are taken."""
     if live.status != "running":
         return
+    while not SLOTS.try_acquire():
+        board.status.warning(f"Waiting for a free slot: {SLOTS.busy} runs are training on this server right now. "
+                             "Yours starts as soon as one finishes.")
+        time.sleep(REDRAW_S)
+        if live.status != "running":
+            return
+    try:
+        _train_paced(live, board, speed)
+    finally:
+        SLOTS.release()  # also when a click or a closed tab interrupts the loop
+    board.draw(live)  # once more at the end, so the final state on screen is exact
+    st.rerun()  # the run ended by itself: redraw the buttons (Stop, Pause) for a finished run
+
+
+def _train_paced(live: LiveRun, board: Board, speed) -> None:
     next_epoch = time.perf_counter()
     next_draw = next_epoch + REDRAW_S  # the page already shows the state the loop starts from
     while live.status == "running":
@@ -144,8 +160,6 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
         if time.perf_counter() >= next_draw:
             board.draw(live, final=False)
             next_draw = time.perf_counter() + REDRAW_S
-    board.draw(live)  # once more at the end, so the final state on screen is exact
-    st.rerun()  # the run ended by itself: redraw the buttons (Stop, Pause) for a finished run
 
 
 def main():

@@ -4,6 +4,7 @@ A plain object (no Streamlit) kept in the session: a script rerun interrupts the
 moment, and the next run picks the same object up and carries on. Its lock makes sure that an old
 script thread still finishing an epoch and a new one never step the trainer at once.
 """
+import os
 import threading
 import time
 
@@ -13,6 +14,31 @@ from linviz.config import fmt_number
 from linviz.history import History
 
 LIVE_FIELDS = ("lr",)  # may change while a run goes on; anything else means new data or a new model
+
+
+class Slots:
+    """A cap on trainings running at once in this server process (every session shares its CPU cores).
+
+    A session's live loop holds a slot while it trains; beyond the cap the page says it is waiting."""
+
+    def __init__(self, limit: int):
+        self.limit, self.busy = limit, 0
+        self._lock = threading.Lock()
+
+    def try_acquire(self) -> bool:
+        with self._lock:
+            if self.busy >= self.limit:
+                return False
+            self.busy += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self.busy -= 1
+
+
+# Two per core: a paced lecture run mostly sleeps; flat-out runs beyond this would only slow each other down.
+SLOTS = Slots(int(os.environ.get("LINVIZ_MAX_TRAININGS", "0")) or 2 * (os.cpu_count() or 1))
 
 
 class LiveRun:

@@ -3,12 +3,15 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_charts import arr
 
 from linviz import RunConfig
 from linviz.analysis import analyze
 from linviz.presets import preset
+from linviz.report import history_csv, result_json
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
@@ -193,3 +196,28 @@ def test_a_run_estimated_over_a_minute_is_announced_before_training():
     at = app({"samples": "1000000", "weights": ",".join(["1"] * 100), "epochs": "1000"})
     assert "estimated to take about" in texts(at.warning) and not at.button(key="btn_train").disabled
     assert "estimated" not in texts(app().warning)
+
+
+
+def test_training_slots_cap_concurrent_runs():
+    from linviz_app.live import Slots
+
+    slots = Slots(2)
+    assert slots.try_acquire() and slots.try_acquire() and not slots.try_acquire()
+    slots.release()
+    assert slots.try_acquire() and slots.busy == 2
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_divergence_at_lr_1e9_stops_cleanly_and_no_nan_reaches_charts_or_downloads(optimizer):
+    at = app({"lr": "1e9", "optimizer": optimizer, "epochs": "50"})
+    at = train(at)
+    assert not at.exception
+    live = at.session_state["live"]
+    assert live.state.diverged and "Diverged at epoch" in texts(at.error)
+    (loss,), (weights,) = charts(at, "Loss", exact=True), charts(at, "Weights")
+    for trace in loss["data"][:1] + weights["data"]:
+        assert np.all(np.isfinite(arr(trace["y"]))), trace.get("name", trace)
+    csv_text = history_csv(live.history)
+    assert "nan" not in csv_text.lower() and "inf" not in csv_text.lower()
+    assert json.loads(result_json(live.cfg, live.state))["result"]["diverged"] is True
