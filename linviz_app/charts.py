@@ -42,7 +42,8 @@ def thin(v: dict, max_points: int = MAX_POINTS) -> dict:
 
 
 def _scatter(x, y, **kw) -> dict:
-    return {"type": "scatter", "x": x, "y": y, "mode": "lines", **kw}
+    mode = "lines+markers" if len(x) <= 20 else "lines"  # a run of an epoch or two is still visible
+    return {"type": "scatter", "x": x, "y": y, "mode": mode, **kw}
 
 
 def _figure(traces: list, layout: dict) -> go.Figure:
@@ -103,7 +104,7 @@ def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure
                                hovertemplate=f"w{i + 1}: %{{y:.4g}}<extra></extra>"))
         if not show_error and len(x):
             traces.append(_scatter([int(x[0]), int(x[-1])], [target, target], legendgroup=name, showlegend=False,
-                                   line={"color": color, "width": 2, "dash": "dash"}, hoverinfo="skip"))
+                                   line={"color": color, "width": 2, "dash": "dash"}, hoverinfo="skip", mode="lines"))
     title = "|w - w*| per weight (log)" if show_error else "Weights (dashed: the true values)"
     rows = -(-len(true) // 4)
     return _figure(traces, _layout(title, "|w - w*|" if show_error else "weight", show_error, legend_rows=rows))

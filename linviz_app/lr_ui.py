@@ -47,7 +47,7 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
         est = "" if a.exact else " (estimate)"
         st.markdown(f"Your lr is **{cfg.lr / a.threshold:.2g} x** the divergence threshold "
                             f"({_short(a.threshold)}{est}): **{r.kind}**{epochs}.")
-        lrs = np.geomspace(a.threshold * 1e-3, a.threshold * 3, 150)
+        lrs = np.geomspace(min(a.threshold * 1e-3, cfg.lr / 2), max(a.threshold * 3, cfg.lr * 2), 150)
         kinds = [x.kind for x in a.classify_many(lrs)]
         st.plotly_chart(lr_band_figure(lrs, kinds, cfg.lr, a.threshold), key="lr_band",
                                 config={"displayModeBar": False})
