@@ -64,25 +64,34 @@ def test_random_interruptions_never_show_an_exception_and_downloads_match_the_sc
     page.goto(dashboard_url + "/?epochs=400")
     wait_idle(page)
 
-    def click(key):
-        try:  # a button can turn disabled between looking and clicking; a student's click then does nothing
-            page.locator(f".st-key-{key} button").first.click(timeout=1000)
+    def gently(action):
+        """Run a UI action; an element that turned disabled or vanished mid-rerun makes a click a no-op."""
+        try:
+            action()
         except PlaywrightTimeout:
             pass
 
-    def set_lr():
-        box = page.locator(".st-key-cfg_lr input")
-        box.fill(rng.choice(["1e-5", "2e-5", "3e-5", "1e-3"]))
+    def click(key):
+        gently(lambda: page.locator(f".st-key-{key} button").first.click(timeout=1000))
+
+    def type_into(key, text):
+        box = page.locator(f".st-key-{key} input")
+        box.fill(text)
         box.press("Enter")
+
+    def set_lr():
+        type_into("cfg_lr", rng.choice(["1e-5", "2e-5", "3e-5", "1e-3"]))
 
     def set_samples():
-        box = page.locator(".st-key-cfg_n_samples input")
-        box.fill(str(rng.choice([10, 12])))
-        box.press("Enter")
+        type_into("cfg_n_samples", str(rng.choice([10, 12])))
 
     def download():
-        if page.locator(".st-key-dl_csv button").first.is_enabled(timeout=1000):
-            csv_rows(page)
+        try:
+            enabled = page.locator(".st-key-dl_csv button").first.is_enabled(timeout=1000)
+        except PlaywrightTimeout:
+            return
+        if enabled:
+            csv_rows(page)  # strict: a click on an enabled download must deliver the file
 
     def reopen():  # close the tab mid-run and come back: a fresh session
         nonlocal page
@@ -94,9 +103,9 @@ def test_random_interruptions_never_show_an_exception_and_downloads_match_the_sc
     actions = {"train": lambda: click("btn_train"), "stop": lambda: click("btn_stop"),
                "pause": lambda: click("btn_pause"), "step": lambda: click("btn_step"),
                "reset": lambda: click("btn_reset"), "lr": set_lr, "samples": set_samples, "download": download,
-               "toggle": lambda: page.locator(".st-key-log_loss label").first.click()
-               if page.locator(".st-key-log_loss label").count() else None,
-               "tab": lambda: page.get_by_role("tab", name=rng.choice(["Training", "Loss landscape"])).click(),
+               "toggle": lambda: gently(lambda: page.locator(".st-key-log_loss label").first.click(timeout=1000)),
+               "tab": lambda: gently(lambda: page.get_by_role("tab", name=rng.choice(["Training", "Loss landscape"]))
+                                     .click(timeout=1000)),
                "close": reopen}
     names = ["train"] * 4 + list(actions)
     for i in range(30):
