@@ -155,7 +155,7 @@ def main():
             board.add_training_charts(live)
     if tabs[1].open:
         with tabs[1]:
-            _, draw_landscape = lr_ui.landscape_ui(cfg, live)
+            draw_landscape = lr_ui.landscape_ui(cfg, live)
             if draw_landscape:
                 board.extra.append(draw_landscape)
     if tabs[2].open:

@@ -80,9 +80,10 @@ class Trainer:
 
     def set_lr(self, lr) -> None:
         """Change the base learning rate(s) from the next epoch on; progress is kept. Validated like a RunConfig."""
-        self.cfg = self.cfg.replace(lr=lr)
-        if len(self.cfg.lrs) != len(self.frozen):
-            raise ValueError(f"this run has {len(self.frozen)} learning rates; got {len(self.cfg.lrs)}")
+        cfg = self.cfg.replace(lr=lr)
+        if len(cfg.lrs) != len(self.frozen):
+            raise ValueError(f"this run has {len(self.frozen)} learning rates; got {len(cfg.lrs)}")
+        self.cfg = cfg
 
     def step(self) -> TrainState:
         """Train one epoch and return its state (the last state again once done)."""

@@ -13,17 +13,20 @@ a unit lower-triangular system: one triangular solve replaces the chunk's sequen
 import torch
 
 CHUNK = 128  # samples per triangular solve: amortises per-call overhead, keeps the k x k Gram cheap
+MAX_CACHED_GRAM_BYTES = 64 * 2**20  # the masked Grams cost ~1 KB a sample: above this, rebuild them each epoch
 
 
 class SgdChunks:
-    """Precomputed chunks of (X, y) for `sgd`: features, -targets, masked Gram, step coefficients."""
+    """Chunks of (X, y) for `sgd`: features, -targets, masked Gram (cached when small), step coefficients."""
 
     def __init__(self, X: torch.Tensor, y: torch.Tensor, batch: int):
         n = len(y)
         per = batch * max(1, CHUNK // batch)  # a chunk holds whole batches; big batches are a chunk each
+        self.earlier = None  # (per, per): j's batch comes before i's; None when a chunk is a single batch
         if per > batch:
             pos = torch.arange(per, device=X.device)
-            earlier = (pos[:, None] // batch) > (pos[None, :] // batch)  # j's batch comes before i's
+            self.earlier = (pos[:, None] // batch) > (pos[None, :] // batch)
+        cache = self.earlier is not None and n * per * X.element_size() <= MAX_CACHED_GRAM_BYTES
         size = torch.full((n,), float(batch), dtype=X.dtype, device=X.device)
         if n % batch:
             size[n - n % batch:] = n % batch  # the short last batch
@@ -31,10 +34,14 @@ class SgdChunks:
         self.chunks = []
         for start in range(0, n, per):
             Xc, c = X[start:start + per], coef[start:start + per]  # (k, D), (k,)
-            k = len(Xc)
-            A = (Xc @ Xc.T) * (earlier[:k, :k] * c[None, :]) if per > batch else None  # (k, k)
+            A = self.gram(Xc, c[None, :]) if cache else None
             self.chunks.append((Xc, -y[start:start + per][None, :], A, c[None, :]))
         self.last_batch = n % batch or batch
+
+    def gram(self, Xc: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
+        """(k, k): c_j (x_i . x_j) where sample j's batch comes before sample i's, else 0."""
+        k = len(Xc)
+        return (Xc @ Xc.T) * (self.earlier[:k, :k] * c)
 
 
 def sgd(W: torch.Tensor, chunks: SgdChunks, lr: torch.Tensor) -> torch.Tensor:
@@ -42,6 +49,8 @@ def sgd(W: torch.Tensor, chunks: SgdChunks, lr: torch.Tensor) -> torch.Tensor:
     lr3 = lr[:, :, None]  # (R, 1, 1)
     for Xc, neg_y, A, c in chunks.chunks:
         E = torch.addmm(neg_y, W, Xc.T)  # (R, k) residuals at the chunk's starting weights
+        if A is None and chunks.earlier is not None:  # too big to have been kept: build it now
+            A = chunks.gram(Xc, c)
         if A is not None:  # later samples see the updates of earlier ones
             E = torch.linalg.solve_triangular(A * lr3, E[:, :, None], upper=False, unitriangular=True)[:, :, 0]
         W.addmm_(E * (c * -lr), Xc)

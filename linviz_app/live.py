@@ -7,10 +7,12 @@ script thread still finishing an epoch and a new one never step the trainer at o
 import os
 import threading
 import time
+from dataclasses import fields
 
 from linviz import RunConfig, Trainer
 from linviz.analysis import least_squares
 from linviz.config import fmt_number
+from linviz.errors import LABELS
 from linviz.history import History
 
 LIVE_FIELDS = ("lr",)  # may change while a run goes on; anything else means new data or a new model
@@ -75,15 +77,13 @@ class LiveRun:
             if self.trainer.done:
                 self.status = "done"
 
-    def train_for(self, seconds: float, max_epochs: int | None = None) -> int:
-        """Train epochs until `seconds` have passed (or `max_epochs`, or the end); returns how many ran."""
-        end, n = time.perf_counter() + seconds, 0
-        while self.status == "running" and (max_epochs is None or n < max_epochs):
+    def train_for(self, seconds: float) -> None:
+        """Train epochs until `seconds` have passed, or the run ends."""
+        end = time.perf_counter() + seconds
+        while self.status == "running":
             self.step()
-            n += 1
             if time.perf_counter() >= end:
                 break
-        return n
 
     def pause(self) -> None:
         if self.status == "running":
@@ -99,9 +99,9 @@ class LiveRun:
 
     def follow(self, cfg: RunConfig) -> None:
         """The settings changed while a run exists: apply lr live; anything else ends the run and says so."""
-        if self.cfg is None or cfg == self.cfg or self.status in ("idle",):
+        if self.cfg is None or cfg == self.cfg:
             return
-        changed = [f for f in _init_fields(cfg) if getattr(cfg, f) != getattr(self.cfg, f)]
+        changed = [f.name for f in fields(cfg) if f.init and getattr(cfg, f.name) != getattr(self.cfg, f.name)]
         if self.status in ("running", "paused") and set(changed) <= set(LIVE_FIELDS):
             with self.lock:
                 self.trainer.set_lr(cfg.lr)
@@ -110,9 +110,6 @@ class LiveRun:
             return
         if self.status in ("running", "paused"):
             self.status = "stopped"
-            self.notice = (f"You changed {', '.join(changed)}: that needs new data or a new model, so the run "
+            names = ", ".join(LABELS[f][0].lower() for f in changed)
+            self.notice = (f"You changed {names}: that needs new data or a new model, so the run "
                            f"ended at epoch {self.trainer.epoch}. Press Train to start again.")
-
-
-def _init_fields(cfg: RunConfig):
-    return [f for f in cfg.__dataclass_fields__ if not f.startswith("_")]

@@ -9,6 +9,7 @@ REGIME_COLORS = {"too slow": "#BBBBBB", "converges smoothly": "#009E73", "oscill
 
 
 def _short(lr: float) -> str:
+    """A number to two significant digits, as a lecturer would say it: 6e-5, 0.22."""
     return fmt_number(float(f"{lr:.2g}"))
 
 

@@ -11,7 +11,7 @@ from linviz.config import fmt_number
 from linviz.export import standalone_script
 from linviz.presets import PRESETS, preset
 from linviz_app import widgets
-from linviz_app.lr_charts import ladder_final_figure, ladder_loss_figure, landscape_figure, lr_band_figure
+from linviz_app.lr_charts import _short, ladder_final_figure, ladder_loss_figure, landscape_figure, lr_band_figure
 
 MAX_PINNED = 8
 LANDSCAPE_REDRAW_S = 1.0  # seconds between contour redraws while a run goes on
@@ -26,10 +26,6 @@ def cached_analysis(cfg: RunConfig) -> Analysis:
             cache.pop(next(iter(cache)))
         cache[key] = analyze(cfg)
     return cache[key]
-
-
-def _short(v: float) -> str:
-    return fmt_number(float(f"{v:.2g}"))
 
 
 def set_lr(lr: float) -> None:
@@ -111,19 +107,19 @@ def ladder_ui(cfg: RunConfig | None) -> None:
 
 
 # --- the loss landscape ----------------------------------------------------------------------------------
-def landscape_ui(cfg: RunConfig | None, live) -> tuple:
-    """Choose two weights; returns (placeholder, draw function) so the live loop can redraw the path."""
+def landscape_ui(cfg: RunConfig | None, live):
+    """Choose two weights; returns a draw function (or None) so the live loop can redraw the path."""
     run_cfg = live.cfg or cfg
     if run_cfg is None or run_cfg.n_weights < 2:
         st.info("The landscape needs at least two weights.")
-        return None, None
+        return None
     names = [f"w{k + 1}" for k in range(run_cfg.n_weights)]
     c1, c2, _ = st.columns([1, 1, 3])
     i = names.index(c1.selectbox("Horizontal", names, index=0, key="land_i"))
     j = names.index(c2.selectbox("Vertical", names, index=1, key="land_j"))
     if i == j:
         st.warning("Choose two different weights.")
-        return None, None
+        return None
     data = live.trainer.data if live.trainer else make_dataset(run_cfg)
     others = [f"{names[k]} = {run_cfg.true_weights[k]:g}" for k in range(run_cfg.n_weights) if k not in (i, j)]
     a = cached_analysis(run_cfg)
@@ -135,7 +131,7 @@ def landscape_ui(cfg: RunConfig | None, live) -> tuple:
                f"largest curvature {raw.eigenvalues[-1]:.3g}; standardised: threshold {_short(std.threshold)}, "
                f"largest curvature {std.eigenvalues[-1]:.3g}. The steepest direction sets the largest usable lr.")
     slot = st.empty()
-    last = {"t": 0.0}
+    last = {"t": 0.0, "draws": 0}  # draws: a fresh chart key each time within one script run
 
     def draw(final: bool = True):
         if not final and time.perf_counter() - last["t"] < LANDSCAPE_REDRAW_S:
@@ -149,11 +145,11 @@ def landscape_ui(cfg: RunConfig | None, live) -> tuple:
             span = np.maximum(span, 1.15 * np.array([np.abs(path[0] - center[0]).max(),
                                                      np.abs(path[1] - center[1]).max()]))
         a_vals, b_vals, Z = loss_slice(run_cfg, data, i, j, center=center, span=span, n=41)
-        live.draws_land = getattr(live, "draws_land", 0) + 1
+        last["draws"] += 1
         slot.plotly_chart(landscape_figure(a_vals, b_vals, Z, (names[i], names[j]), center, *path),
-                          key=f"land_{live.draws_land}")
+                          key=f"land_{last['draws']}")
 
-    return slot, draw
+    return draw
 
 
 # --- pinned runs ----------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from linviz.config import OPTIMIZERS, SCHEDULES, ConfigError, fmt_number
 from linviz.devices import why_missing
 
 KEY = {f.attr: f"cfg_{f.attr}" for f in FIELDS}
-TEXT_FIELDS = ("true_weights", "lr")
 
 
 def widget_value(cfg: RunConfig, attr: str):

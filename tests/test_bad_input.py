@@ -2,16 +2,13 @@
 
 Each must get a message naming the field and what is allowed, never a traceback, and must not lose a run
 already on screen. User text is shown escaped, so markup typed into a field stays text."""
-import re
-from pathlib import Path
 
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
+from test_dashboard import app, plain
 
 from linviz.cli import main
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 MANY = ",".join(["1"] * 1001)
 NO_CUDA = not torch.cuda.is_available()
 
@@ -35,17 +32,6 @@ def test_cli(argv, field, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and field in err and "Traceback" not in err
-
-
-def plain(md: str) -> str:
-    return re.sub(r"\\(.)", r"\1", md)
-
-
-def app(query=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
 
 
 URL = [  # (parameter, value, field label named in the warning)

@@ -123,3 +123,19 @@ def test_big_batches_train_without_a_batch_by_batch_matrix():
     w0 = next(iter(train(cfg.replace(epochs=1)))).weights
     ref = reference_train(data.X, data.y, w0, cfg.lr, 40, batch=300)[-1]
     assert np.abs(list(train(cfg))[-1].weights - ref).max() <= 1e-5 * np.abs(ref).max()
+
+
+def test_masked_grams_rebuilt_each_epoch_when_too_big_to_keep_give_the_same_run(monkeypatch):
+    from linviz import updates
+
+    cfg = RunConfig(n_samples=700, batch_size=2, lr=1e-6, epochs=5, seed=6)
+    kept = list(train(cfg))[-1].weights
+    monkeypatch.setattr(updates, "MAX_CACHED_GRAM_BYTES", 0)  # as for millions of samples
+    np.testing.assert_array_equal(list(train(cfg))[-1].weights, kept)
+
+
+def test_a_rejected_lr_change_leaves_the_run_as_it_was():
+    t = Trainer(RunConfig(epochs=2))
+    with pytest.raises(ValueError):
+        t.set_lr((1e-5, 2e-5))
+    assert t.cfg.lr == 1e-5
