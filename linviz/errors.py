@@ -1,35 +1,32 @@
-"""ConfigError: the one error type for a setting that is not allowed, worded for a student."""
+"""ConfigError: the one error type for a setting that is not allowed, worded for a student; number formatting."""
 import math
 import re
 
-LABELS = {  # field -> (what a person reads, the key used by CLI flags and URL parameters)
-    "true_weights": ("True weights", "weights"), "n_samples": ("Samples", "samples"),
-    "lr": ("Learning rate", "lr"), "epochs": ("Epochs", "epochs"), "batch_size": ("Batch size", "batch_size"),
-    "seed": ("Seed", "seed"), "device": ("Device", "device"), "optimizer": ("Optimizer", "optimizer"),
-    "momentum": ("Momentum", "momentum"), "schedule": ("LR schedule", "schedule"),
-    "step_size": ("Decay every (epochs)", "step_size"), "gamma": ("Decay factor", "gamma"),
-    "shuffle": ("Shuffle", "shuffle"), "noise_std": ("Label noise (std)", "noise_std"),
-    "test_fraction": ("Test fraction", "test_fraction"), "standardize": ("Standardise features", "standardize"),
-    "feature_min": ("Smallest feature value", "feature_min"), "feature_max": ("Largest feature value", "feature_max"),
-}
-
+MAX_SHOWN = 60  # characters of a user's value echoed back in a message: enough to recognise it
 
 
 class ConfigError(ValueError):
-    """A setting that is not allowed. `.field` names it; `.errors` maps every bad field to its message."""
+    """A setting that is not allowed. `.field` names it; `.errors` maps every bad field to its message.
 
-    def __init__(self, field_name: str, value, allowed: str, errors: dict | None = None):
-        shown = value if isinstance(value, str) else fmt_value(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
+    `label` is how the message names the field (the field table gives "Samples (samples)"); a rule over two
+    fields names both in `allowed` and lists them in `.fields`."""
+
+    def __init__(self, field_name: str, value, allowed: str, label: str | None = None, errors: dict | None = None,
+                 fields: tuple = ()):
+        shown = clip(value if isinstance(value, str) else fmt_value(value), MAX_SHOWN)
         self.field, self.value, self.allowed = field_name, value, allowed
-        if field_name in LABELS:
-            label, key = LABELS[field_name]
-            self.message = f"{label} ({key}): got {shown!r}. {allowed}"
+        self.fields = fields or (field_name,)
+        if label:
+            self.message = f"{label}: got {shown!r}. {allowed}"
         else:
-            self.message = f"Unknown setting {field_name!r}. {allowed}"
+            self.message = f"Unknown setting {clip(field_name, 30)!r}. {allowed}"
         self.errors = errors or {field_name: self.message}
         super().__init__(self.message)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters (an ellipsis says so), so that a pasted novel is not echoed back."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def fmt_number(v: float) -> str:
@@ -53,4 +50,8 @@ def fmt_value(v) -> str:
     """A value as it appears in a message."""
     if isinstance(v, float):
         return fmt_number(v)
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 10**30:
+        return f"a number of about {int(v.bit_length() * 0.30103):,} digits"
+    if isinstance(v, (list, tuple)) and len(v) > 8:
+        return "[" + ", ".join(fmt_value(x) for x in v[:8]) + f", ... ({len(v):,} values)]"
     return repr(v) if isinstance(v, str) else str(v)

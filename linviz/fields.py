@@ -1,158 +1,210 @@
-"""One table drives every way a RunConfig is written as text: CLI flags, URL query parameters, text widgets.
+"""The field table: every setting described once. Everything else derives from it.
 
->>> cfg = parse_config({"weights": "2 3 4 7", "lr": "1e-5"})
->>> cfg.true_weights, cfg.lr
-((2.0, 3.0, 4.0, 7.0), 1e-05)
->>> from_query(to_query(cfg)) == cfg
-True
+Each `Field` gives a RunConfig attribute its CLI flag and URL key, the label and help a person reads, its
+type and limits, and the kind of widget the dashboard draws. `Field.read` turns text (a flag, a URL
+parameter, a text box) or an already typed value (a number box) into a checked value, or raises a
+ConfigError naming the field, what was given (cut to a readable length) and what is allowed. Rules that
+involve two fields live with RunConfig (config.py); the text doors (parse_config, to_query, ...) in query.py.
+
+>>> BY_KEY["samples"].read("20"), BY_KEY["weights"].read("2, 3, -4")
+(20, (2.0, 3.0, -4.0))
+>>> BY_KEY["momentum"].allowed
+'a number from 0 up to (not including) 1'
 """
 import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import fields
-from typing import Any, NamedTuple
+from dataclasses import dataclass
 
-from .config import RunConfig
-from .errors import LABELS, ConfigError, fmt_number
+from .devices import DEVICES
+from .errors import ConfigError, clip, fmt_number
 
-_NUMBER_TEXT = "Use a number such as 0.5, 1e-5 or 10."
-_LIST_TEXT = "Use numbers separated by commas or spaces, such as 2, 3, 4, 7."
-_LR_TEXT = "Use a positive number such as 1e-5, or several separated by commas for a sweep."
+OPTIMIZERS = ("sgd", "momentum", "adam")
+SCHEDULES = ("constant", "step", "exp")
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3001: ",", 0x3000: " "}  # ０-９, ，、 from CJK IMEs
 
 
-def _float(attr: str, text: str) -> float:
+@dataclass(frozen=True)
+class Field:
+    attr: str             # RunConfig attribute
+    key: str              # CLI flag (--key, dashes for underscores) and URL query parameter
+    label: str            # what a person reads: widget label, messages
+    help: str             # one sentence for the widget's tooltip and --help
+    kind: str             # int, float, floats, lrs, choice, bool
+    lo: float = -math.inf  # limits of a number (of each number of a list)
+    hi: float = math.inf
+    lo_open: bool = False  # True: the limit itself is not allowed
+    hi_open: bool = False
+    choices: tuple = ()   # for kind "choice"
+    count: tuple = (1, 1)  # for lists: how many numbers
+    widget: str = "number"  # text, number, select, checkbox
+    step: float = 1
+    advanced: bool = False  # drawn in the sidebar's "Advanced" section
+    needs: tuple = ()     # (other attr, value): the field only matters then (the widget is disabled otherwise)
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.key.replace("_", "-")
+
+    @property
+    def name(self) -> str:
+        """How messages name the field: its label and the key a link or a flag uses."""
+        return f"{self.label} ({self.key})"
+
+    @property
+    def allowed(self) -> str:
+        """What the field accepts, in words."""
+        if self.kind == "choice":
+            return "one of: " + ", ".join(self.choices)
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "int":
+            return f"a whole number from {self.lo:,} to {self.hi:,}"
+        if self.kind == "floats":
+            bound = fmt_number(self.hi)
+            return (f"between {self.count[0]} and {self.count[1]} numbers separated by commas, each a finite "
+                    f"number between -{bound} and {bound}")
+        if self.kind == "lrs":
+            return (f"a positive number up to {fmt_number(self.hi)}, such as 1e-5, or up to {self.count[1]:,} "
+                    "of them separated by commas for a sweep")
+        return _range_words(self.lo, self.hi, self.lo_open, self.hi_open)
+
+    def error(self, value, why: str = "") -> ConfigError:
+        return ConfigError(self.attr, value, (why + " " if why else "") + f"Use {self.allowed}.", label=self.name)
+
+    def read(self, value):
+        """Text or a typed value -> the checked value of this field (raises ConfigError)."""
+        return self.check(self.parse(value) if isinstance(value, str) else value, value)
+
+    def parse(self, text: str):
+        t = text.translate(_FULL_WIDTH).strip()
+        if not t.isascii():
+            bad = next(c for c in t if not c.isascii())
+            raise self.error(text, f"{bad!r} is not a character a number or a choice is written with.")
+        if self.kind in ("floats", "lrs"):
+            parts = [p for p in re.split(r"[\s,;]+", t.strip("[]()").strip()) if p]
+            if not parts:
+                raise self.error(text, "It is empty.")
+            values = tuple(_number(p, lambda p=p: self.error(text, f"{clip(p, 20)!r} is not a number.")) for p in parts)
+            return values[0] if self.kind == "lrs" and len(values) == 1 and not t.startswith("[") else values
+        if self.kind == "bool":
+            words = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
+                     "off": False}
+            if t.lower() not in words:
+                raise self.error(text)
+            return words[t.lower()]
+        if self.kind == "choice":
+            return t.lower()
+        return _number(t, lambda: self.error(text))
+
+    def check(self, v, shown=None):
+        """A typed value -> itself, cleaned (ints as int, lists as tuples of float), or ConfigError."""
+        shown = v if shown is None else shown
+        if self.kind == "choice":
+            if v not in self.choices:
+                raise self.error(shown)
+            return v
+        if self.kind == "bool":
+            if not isinstance(v, bool):
+                raise self.error(shown)
+            return v
+        if self.kind in ("floats", "lrs"):
+            values = tuple(v) if isinstance(v, (list, tuple)) else (v,)
+            if not self.count[0] <= len(values) <= self.count[1]:
+                raise self.error(shown, f"It has {len(values):,} numbers.")
+            checked = tuple(self._one(x, shown) for x in values)
+            return checked if isinstance(v, (list, tuple)) else checked[0]
+        v = self._one(v, shown)
+        if self.kind == "int":
+            if v != int(v):
+                raise self.error(shown)
+            return int(v)
+        return v
+
+    def _one(self, x, shown) -> float:
+        if isinstance(x, bool) or not _is_real(x) or (isinstance(x, int) and abs(x) > 2**63):
+            raise self.error(shown)
+        x = float(x) if not isinstance(x, int) else x
+        ok = math.isfinite(x) and (x > self.lo if self.lo_open else x >= self.lo) and (
+            x < self.hi if self.hi_open else x <= self.hi)
+        if not ok:
+            raise self.error(shown)
+        return float(x) if self.kind != "int" else x
+
+
+def _is_real(v) -> bool:
+    return isinstance(v, (int, float)) or type(v).__name__.startswith(("float", "int"))  # numpy scalars too
+
+
+def _number(text: str, error):
+    """Text -> int (exact, for whole numbers) or float; `error()` builds the exception for anything else."""
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text) if len(text) <= 30 else float("inf")  # a 5,000-digit integer is simply too large
     try:
-        return float(text.strip())
+        return float(text)
     except ValueError:
-        raise ConfigError(attr, text, _NUMBER_TEXT) from None
+        raise error() from None
 
 
-def _float_list(attr: str, text: str) -> tuple:
-    example = _LR_TEXT if attr == "lr" else _LIST_TEXT
-    parts = [p for p in re.split(r"[\s,;]+", text.strip().strip("[]()").strip()) if p]
-    if not parts:
-        raise ConfigError(attr, text, "It is empty. " + example)
-    values = []
-    for p in parts:
-        try:
-            values.append(float(p))
-        except ValueError:
-            raise ConfigError(attr, text, f"{p!r} is not a number. " + example) from None
-    return tuple(values)
+def _range_words(lo, hi, lo_open, hi_open) -> str:
+    if lo == 0 and not lo_open and hi == math.inf:
+        return "a number of 0 or more"
+    start = f"above {fmt_number(lo)}" if lo_open else f"from {fmt_number(lo)}"
+    if hi_open:
+        return f"a number {start} up to (not including) {fmt_number(hi)}"
+    if lo == 0 and not lo_open:
+        return f"a number of 0 or more, up to {fmt_number(hi)}"
+    return f"a number {start} and at most {fmt_number(hi)}" if lo_open else f"a number {start} to {fmt_number(hi)}"
 
 
-def _lr(attr: str, text: str):
-    values = _float_list(attr, text)
-    looks_like_list = len(values) > 1 or text.strip().startswith("[")
-    return values if looks_like_list else values[0]
+_F = Field
+FIELDS = (
+    _F("true_weights", "weights", "True weights", "The weights the model must find, e.g. 2, 3, 4, 7 (the tutorial's).",
+       "floats", -1e6, 1e6, count=(1, 1000), widget="text"),
+    _F("n_samples", "samples", "Samples", "How many (x, y) samples to generate; the tutorial uses 10.",
+       "int", 1, 10_000_000),
+    _F("lr", "lr", "Learning rate",
+       "e.g. 1e-5 (the tutorial). Raw 1..100 features diverge above about 7e-5. Several, separated by commas, "
+       "train side by side as a sweep. Changes apply from the next epoch while a run goes on.",
+       "lrs", 0, 1e9, lo_open=True, count=(1, 1024), widget="text"),
+    _F("epochs", "epochs", "Epochs", "Passes over the training samples; the tutorial trains 100.",
+       "int", 1, 1_000_000, step=10),
+    _F("device", "device", "Device", "Where the tensors live: auto picks CUDA, then Apple's MPS, then the CPU.",
+       "choice", choices=DEVICES, widget="select"),
+    _F("batch_size", "batch_size", "Batch size",
+       "Samples per step: 1 as the tutorial does; the number of training samples for full-batch gradient descent.",
+       "int", 1, 10_000_000, advanced=True),
+    _F("optimizer", "optimizer", "Optimizer", "sgd is the tutorial's torch.optim.SGD.",
+       "choice", choices=OPTIMIZERS, widget="select", advanced=True),
+    _F("momentum", "momentum", "Momentum", "Used by the momentum optimizer: how much of the last step is kept.",
+       "float", 0, 1, hi_open=True, step=0.05, advanced=True, needs=("optimizer", "momentum")),
+    _F("schedule", "schedule", "LR schedule", "step: lr x decay factor every N epochs; exp: the same decay, smoothly.",
+       "choice", choices=SCHEDULES, widget="select", advanced=True),
+    _F("step_size", "step_size", "Decay every (epochs)", "Epochs per decay step of the lr schedule.",
+       "int", 1, 1_000_000, advanced=True, needs=("schedule", "!constant")),
+    _F("gamma", "gamma", "Decay factor", "The lr is multiplied by this every decay step.",
+       "float", 0, 1, lo_open=True, step=0.05, advanced=True, needs=("schedule", "!constant")),
+    _F("shuffle", "shuffle", "Shuffle samples each epoch", "The tutorial visits the samples in order.",
+       "bool", widget="checkbox", advanced=True),
+    _F("noise_std", "noise_std", "Label noise (std)", "Gaussian noise added to the targets; 0 in the tutorial.",
+       "float", 0, 1e9, step=1.0, advanced=True),
+    _F("test_fraction", "test_fraction", "Test fraction", "Share of the samples held out to measure a test loss.",
+       "float", 0, 1, hi_open=True, step=0.05, advanced=True),
+    _F("standardize", "standardize", "Standardise features",
+       "Scale every feature to mean 0, std 1: then lr = 0.1 works. Weights are still shown in the raw units.",
+       "bool", widget="checkbox", advanced=True),
+    _F("seed", "seed", "Seed", "Fixes the data and the initial weights, so a link reproduces the same run.",
+       "int", 0, 2**32 - 1, advanced=True),
+    _F("feature_min", "feature_min", "Smallest feature value", "Features are integers drawn from this range "
+       "(random.randint(1, 100) in the tutorial).", "int", -1_000_000, 1_000_000, advanced=True),
+    _F("feature_max", "feature_max", "Largest feature value", "The top of the features' range (included).",
+       "int", -1_000_000, 1_000_000, advanced=True),
+)
+BY_ATTR = {f.attr: f for f in FIELDS}
+BY_KEY = {f.key: f for f in FIELDS} | BY_ATTR
 
 
-def _int(attr: str, text: str) -> int:
-    value = _float(attr, text) if not text.strip().lstrip("+-").isdigit() else int(text)
-    if isinstance(value, float) and not (math.isfinite(value) and abs(value) < 1e18 and value == int(value)):
-        raise ConfigError(attr, text, "Use a whole number such as 10.")
-    return int(value)
-
-
-def _bool(attr: str, text: str) -> bool:
-    t = text.strip().lower()
-    if t in ("1", "true", "yes", "on"):
-        return True
-    if t in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(attr, text, "Use true or false.")
-
-
-def _choice(attr: str, text: str) -> str:
-    return text.strip().lower()
-
-
-def _fmt(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple):
-        return ",".join(fmt_number(v) for v in value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return fmt_number(value)
-    return str(value)
-
-
-class Field(NamedTuple):
-    attr: str                         # RunConfig attribute
-    key: str                          # CLI flag (--key, with dashes) and URL parameter
-    label: str                        # what a person reads
-    parse: Callable[[str, str], Any]  # (attr, text) -> value; raises ConfigError
-
-
-_PARSERS = {"true_weights": _float_list, "lr": _lr, "device": _choice, "optimizer": _choice,
-            "schedule": _choice, "shuffle": _bool, "standardize": _bool, "momentum": _float,
-            "gamma": _float, "noise_std": _float, "test_fraction": _float}
-
-FIELDS = tuple(Field(f.name, LABELS[f.name][1], LABELS[f.name][0], _PARSERS.get(f.name, _int))
-               for f in fields(RunConfig) if f.init)
-BY_KEY = {f.key: f for f in FIELDS} | {f.attr: f for f in FIELDS}
-DEFAULTS = RunConfig()
-
-
-def parse_field(key: str, value) -> Any:
-    """One value from text (or an already typed value, as widgets give) to its RunConfig type."""
-    field = BY_KEY.get(key)
-    if field is None:
-        raise ConfigError(key, value, f"Known settings: {', '.join(f.key for f in FIELDS)}.")
-    return field.parse(field.attr, value) if isinstance(value, str) else value
-
-
-def _collect(values: Mapping[str, Any], base: RunConfig) -> tuple[dict, dict]:
-    parsed, errors, texts = {}, {}, {}
-    for key, value in values.items():
-        try:
-            attr = BY_KEY[key].attr if key in BY_KEY else key
-            texts[attr] = value
-            parsed[attr] = parse_field(key, value)
-        except ConfigError as e:
-            errors[e.field] = e
-    for attr, value in parsed.items():  # range checks field by field, so that every bad field is named
-        try:
-            base.replace(**{attr: value})
-        except ConfigError as e:
-            if e.field == attr:  # say it with the text the user typed, not the parsed number
-                errors.setdefault(attr, ConfigError(attr, texts[attr], e.allowed))
-    return parsed, errors
-
-
-def parse_config(values: Mapping[str, Any], base: RunConfig = DEFAULTS) -> RunConfig:
-    """Build a RunConfig from text values keyed by CLI/URL key (or attribute name).
-
-    Raises ConfigError; its `.errors` names every bad field, its message the first."""
-    parsed, errors = _collect(values, base)
-    if errors:
-        first = next(iter(errors.values()))
-        first.errors = {attr: e.message for attr, e in errors.items()}
-        raise first
-    return base.replace(**parsed)
-
-
-def parse_lenient(values: Mapping[str, Any], base: RunConfig = DEFAULTS) -> tuple[RunConfig, dict]:
-    """Like parse_config, but drop bad fields (keeping `base` for them) and return their messages."""
-    parsed, errors = _collect(values, base)
-    messages = {attr: e.message for attr, e in errors.items()}
-    good = {a: v for a, v in parsed.items() if a not in errors}
-    while True:
-        try:
-            return base.replace(**good), messages
-        except ConfigError as e:  # a combination of fields is invalid: drop the one named
-            messages[e.field] = e.message
-            good.pop(e.field) if e.field in good else good.popitem()
-
-
-def to_query(cfg: RunConfig, full: bool = False) -> dict[str, str]:
-    """The settings as URL query parameters; only those differing from the defaults unless `full`."""
-    return {f.key: _fmt(getattr(cfg, f.attr)) for f in FIELDS
-            if full or getattr(cfg, f.attr) != getattr(DEFAULTS, f.attr)}
-
-
-def from_query(params: Mapping[str, str]) -> RunConfig:
-    """Inverse of to_query: `from_query(to_query(cfg)) == cfg`."""
-    return parse_config(params)
+def __getattr__(name):  # the text doors moved to query.py; old imports keep working until they are updated
+    if name in ("parse_config", "parse_lenient", "to_query", "from_query", "DEFAULTS", "parse_field"):
+        from . import query
+        return getattr(query, name)
+    raise AttributeError(name)

@@ -1,13 +1,16 @@
-"""The sidebar: one widget per RunConfig field, seeded from the URL, returning plain values.
+"""The sidebar: one widget per field of the field table (linviz/fields.py), seeded from the URL.
 
-Widget keys are `cfg_<field>`; each widget has a slot under it where the core's message for that field
-appears. Text fields (weights, lr) go through the same parser as CLI flags and URL parameters.
+Widget keys are `cfg_<field>`; each widget has a slot under it where the message for that field appears.
+Labels, help texts and limits come from the table: a number box gets a limit only where the table's limit is
+itself allowed (momentum < 1 has no widget maximum), so a valid link's value is never clamped by its widget;
+the table's check names what is wrong instead.
 """
 import streamlit as st
 
 from linviz import FIELDS, RunConfig, available_devices, parse_config, parse_lenient, to_query
-from linviz.config import OPTIMIZERS, SCHEDULES, ConfigError, fmt_number
+from linviz.config import ConfigError, fmt_number
 from linviz.devices import why_missing
+from linviz.fields import Field
 
 KEY = {f.attr: f"cfg_{f.attr}" for f in FIELDS}
 
@@ -52,73 +55,54 @@ def sync_url(cfg: RunConfig) -> None:
         st.query_params.from_dict(query)
 
 
+def _applies(f: Field) -> bool:
+    if not f.needs:
+        return True
+    other, value = f.needs
+    current = st.session_state.get(KEY[other])
+    return current != value[1:] if value.startswith("!") else current == value
+
+
+def _device_label(d: str) -> str:
+    return f"auto ({available_devices()[0]})" if d == "auto" else d
+
+
+def _widget(f: Field) -> None:
+    """The widget the table asks for; disabled (never left out: it would lose its value) where it does not apply."""
+    common = {"key": KEY[f.attr], "help": f.help, "disabled": not _applies(f)}
+    if f.widget == "text":
+        st.text_input(f.label, **common)
+    elif f.widget == "checkbox":
+        st.checkbox(f.label, **common)
+    elif f.widget == "select":
+        options = ["auto", *available_devices()] if f.attr == "device" else list(f.choices)
+        st.selectbox(f.label, options, format_func=_device_label if f.attr == "device" else str, **common)
+    else:
+        cast = int if f.kind == "int" else float
+        limit = lambda v, is_open: None if is_open or abs(v) == float("inf") else cast(v)  # noqa: E731
+        st.number_input(f.label, min_value=limit(f.lo, f.lo_open), max_value=limit(f.hi, f.hi_open),
+                        step=cast(f.step), format=None if f.kind == "int" else "%g", **common)
+
+
 def settings_ui(running: bool) -> dict:
-    """Draw the sidebar; return {field: slot} where each field's error message goes."""
+    """Draw the sidebar; return {field: slot} where each field's message goes (and "lr_hint")."""
     slots = {}
-
-    def slot(attr):
-        slots[attr] = st.empty()
-
-    sb = st.sidebar
-    with sb:
+    with st.sidebar:
         st.header("Experiment")
-        st.text_input("True weights", key=KEY["true_weights"], help="The weights the model must find, e.g. 2, 3, 4, 7")
-        slot("true_weights")
-        st.number_input("Samples", min_value=1, max_value=10_000_000, step=1, key=KEY["n_samples"])
-        slot("n_samples")
-        st.text_input("Learning rate", key=KEY["lr"],
-                      help="e.g. 1e-5 (the tutorial). Raw 1..100 features diverge above about 7e-5. "
-                           "Changes apply from the next epoch while a run goes on.")
-        slot("lr")
-        slots["lr_hint"] = st.container()  # where the lr's place among this data's regimes is shown
-        st.number_input("Epochs", min_value=1, max_value=1_000_000, step=10, key=KEY["epochs"])
-        slot("epochs")
-        devices = ["auto", *available_devices()]
-        st.selectbox("Device", devices, key=KEY["device"],
-                     format_func=lambda d: f"auto ({available_devices()[0]})" if d == "auto" else d)
-        missing = [d for d in ("cuda", "mps") if d not in devices]
-        if missing:
-            st.caption("Not offered: " + "; ".join(f"{d} ({why_missing(d)})" for d in missing) + ".")
-        slot("device")
+        for f in (f for f in FIELDS if not f.advanced):
+            _widget(f)
+            slots[f.attr] = st.empty()
+            if f.attr == "lr":
+                slots["lr_hint"] = st.container()  # where the lr's place among this data's regimes is shown
+            if f.attr == "device":
+                missing = [d for d in ("cuda", "mps") if d not in available_devices()]
+                if missing:
+                    st.caption("Not offered: " + "; ".join(f"{d} ({why_missing(d)})" for d in missing) + ".")
         with st.expander("Advanced"):
-            _advanced(slot)
+            for f in (f for f in FIELDS if f.advanced):
+                _widget(f)
+                slots[f.attr] = st.empty()
         if running:
             st.caption("While a run goes on, a new learning rate applies from the next epoch; "
                        "any other change ends the run.")
     return slots
-
-
-def _advanced(slot) -> None:
-    st.number_input("Batch size", min_value=1, max_value=10_000_000, step=1, key=KEY["batch_size"],
-                    help="1 = one sample per step, as the tutorial does; = samples for full-batch gradient descent")
-    slot("batch_size")
-    st.selectbox("Optimizer", OPTIMIZERS, key=KEY["optimizer"])
-    slot("optimizer")
-    # Every widget is always drawn (disabled where it does not apply): a widget left out of a run loses its value.
-    st.number_input("Momentum", min_value=0.0, max_value=0.999, step=0.05, key=KEY["momentum"],
-                    disabled=st.session_state.get(KEY["optimizer"]) != "momentum", help="used by optimizer momentum")
-    slot("momentum")
-    st.selectbox("LR schedule", SCHEDULES, key=KEY["schedule"],
-                 help="step: lr x gamma every N epochs; exp: the same decay, smoothly")
-    slot("schedule")
-    constant = st.session_state.get(KEY["schedule"]) == "constant"
-    st.number_input("Decay every (epochs)", min_value=1, max_value=1_000_000, step=1, key=KEY["step_size"],
-                    disabled=constant)
-    slot("step_size")
-    st.number_input("Decay factor", min_value=0.001, max_value=1.0, step=0.05, key=KEY["gamma"], disabled=constant)
-    slot("gamma")
-    st.checkbox("Shuffle samples each epoch", key=KEY["shuffle"])
-    st.checkbox("Standardise features", key=KEY["standardize"],
-                help="Scale every feature to mean 0, std 1: then lr = 0.1 works. Weights are still shown "
-                     "in the raw features' units.")
-    st.number_input("Label noise (std)", min_value=0.0, max_value=1e9, step=1.0, key=KEY["noise_std"])
-    slot("noise_std")
-    st.number_input("Test fraction", min_value=0.0, max_value=0.95, step=0.05, key=KEY["test_fraction"])
-    slot("test_fraction")
-    st.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key=KEY["seed"])
-    slot("seed")
-    c1, c2 = st.columns(2)
-    c1.number_input("Smallest feature", min_value=-1_000_000, max_value=1_000_000, step=1, key=KEY["feature_min"])
-    c2.number_input("Largest feature", min_value=-1_000_000, max_value=1_000_000, step=1, key=KEY["feature_max"])
-    slot("feature_min")
-    slot("feature_max")
