@@ -44,7 +44,7 @@ class RunConfig:
         self._check_cross_fields()
 
     def _check_cross_fields(self):
-        name = lambda attr: BY_ATTR[attr].name  # noqa: E731
+        name = lambda attr: BY_ATTR[attr].name
         if self.feature_min >= self.feature_max:
             raise _cross("feature_max", self.feature_max, ("feature_min",),
                          f"It must be larger than {name('feature_min')}, which is {self.feature_min:,}.")

@@ -79,7 +79,7 @@ def _widget(f: Field) -> None:
         st.selectbox(f.label, options, format_func=_device_label if f.attr == "device" else str, **common)
     else:
         cast = int if f.kind == "int" else float
-        limit = lambda v, is_open: None if is_open or abs(v) == float("inf") else cast(v)  # noqa: E731
+        limit = lambda v, is_open: None if is_open or abs(v) == float("inf") else cast(v)
         st.number_input(f.label, min_value=limit(f.lo, f.lo_open), max_value=limit(f.hi, f.hi_open),
                         step=cast(f.step), format=None if f.kind == "int" else "%g", **common)
 
