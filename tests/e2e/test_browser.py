@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
@@ -127,3 +128,14 @@ def test_a_students_tour_of_the_learning_rate_tools(open_page):
     page.get_by_role("tab", name="Show me the code").click()
     expect(page.get_by_text("optimizer.step()")).to_be_visible()
     shot(page, "09-code")
+
+
+@pytest.mark.parametrize("text", ["[click me](http://example.invalid)", "see http://example.invalid now",
+                                  "www.example.invalid", "me@example.invalid"])
+def test_echoed_input_never_becomes_a_link(open_page, text):
+    """GitHub-flavoured Markdown links bare URLs even when each character is escaped: the page breaks them."""
+    page = open_page("?" + urlencode({"weights": text}))
+    warning = page.locator("[data-testid=stAlert]").filter(has_text="True weights (weights)")
+    expect(warning).to_have_count(1)
+    assert "example" in warning.inner_text()  # the value is echoed, as text
+    expect(page.locator("[data-testid=stAlert] a")).to_have_count(0)
