@@ -11,7 +11,8 @@ import torch
 
 from linviz.estimate import long_run_warning
 from linviz.report import history_csv, result_json
-from linviz_app import lr_ui, widgets
+from linviz.sweeps import sweep_csv, sweep_json
+from linviz_app import ladder_tab, lr_ui, widgets
 from linviz_app.board import Board
 from linviz_app.live import SLOTS, LiveRun
 from linviz_app.safe import md_escape
@@ -54,6 +55,13 @@ def on_step():
     live.step()
 
 
+def on_reset():
+    live = live_run()
+    if live.ladder is not None:
+        st.session_state.pop("ladder", None)  # the ladder tab forgets a ladder that was reset
+    live.reset()
+
+
 def controls_ui(live: LiveRun, can_train: bool):
     """Train / Stop / Pause / Step / Reset and the speed, above the charts (below them they would hide)."""
     cols = st.columns([1, 1, 1.2, 1, 1, 4], vertical_alignment="bottom")
@@ -65,7 +73,7 @@ def controls_ui(live: LiveRun, can_train: bool):
                    key="btn_pause", use_container_width=True)
     cols[3].button("Step", on_click=on_step, disabled=not can_train and not active, key="btn_step",
                    help="train one epoch, then pause", use_container_width=True)
-    cols[4].button("Reset", on_click=live.reset, key="btn_reset", use_container_width=True)
+    cols[4].button("Reset", on_click=on_reset, key="btn_reset", use_container_width=True)
     return cols[5].select_slider("Speed (epochs per second)", SPEEDS, value=20, key="speed")
 
 
@@ -73,12 +81,21 @@ def downloads_ui(live: LiveRun) -> None:
     """Downloads build their file when clicked (reading the live run), and do not interrupt training."""
     st.sidebar.divider()
     none = live.history is None
-    st.sidebar.download_button("Download history (CSV)", data=lambda: history_csv(live.history),
-                               file_name="linviz-history.csv", mime="text/csv", on_click="ignore",
-                               disabled=none, key="dl_csv", use_container_width=True)
-    st.sidebar.download_button("Download settings + result (JSON)", data=lambda: result_json(live.cfg, live.state),
+    st.sidebar.download_button("Download history (CSV)", data=lambda: _csv(live), file_name="linviz-history.csv",
+                               mime="text/csv", on_click="ignore", disabled=none, key="dl_csv",
+                               use_container_width=True)
+    st.sidebar.download_button("Download settings + result (JSON)", data=lambda: _json(live),
                                file_name="linviz-run.json", mime="application/json", on_click="ignore",
                                disabled=none, key="dl_json", use_container_width=True)
+
+
+def _csv(live: LiveRun) -> str:
+    """Single runs: one row per epoch; sweeps: one row per epoch and run, with the run's lr."""
+    return sweep_csv(live.history) if live.history.runs else history_csv(live.history)
+
+
+def _json(live: LiveRun) -> str:
+    return sweep_json(live.cfg, live.state, live.best) if live.cfg.is_sweep else result_json(live.cfg, live.state)
 
 
 def run_live(live: LiveRun, board: Board, speed) -> None:
@@ -145,6 +162,8 @@ def main():
         st.error("Fix the highlighted settings in the sidebar to train.")
     elif long_run_warning(cfg):
         st.warning(long_run_warning(cfg))
+    if live.status in ("running", "paused") and live.cfg != cfg and long_run_warning(live.cfg):
+        st.warning(long_run_warning(live.cfg))  # e.g. the ladder: its sweep, not the sidebar's settings
     if live.notice:
         st.info(md_escape(live.notice))
     status = st.empty(), st.empty()  # status line and progress bar: above the tabs, seen from every tab
@@ -160,7 +179,9 @@ def main():
                 board.extra.append(draw_landscape)
     if tabs[2].open:
         with tabs[2]:
-            lr_ui.ladder_ui(cfg)
+            draw_ladder = ladder_tab.ladder_ui(cfg, live)
+            if draw_ladder:
+                board.extra.append(draw_ladder)
     if tabs[3].open:
         with tabs[3]:
             lr_ui.compare_ui(live)

@@ -7,8 +7,8 @@ from .data import Dataset, make_dataset
 from .devices import available_devices, resolve_device
 from .engine import Trainer, TrainState, train
 from .fields import FIELDS
-from .query import from_query, parse_config, parse_lenient, to_query
 from .model import LinearModel, initial_weights
+from .query import from_query, parse_config, parse_lenient, to_query
 from .tutorial import tutorial_train
 
 __all__ = [

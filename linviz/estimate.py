@@ -30,10 +30,14 @@ def estimate_seconds(cfg: RunConfig) -> float:
 
 
 def long_run_warning(cfg: RunConfig) -> str | None:
-    """A sentence for runs estimated to take longer than LONG_RUN_S, else None."""
+    """A sentence for runs (sweeps and the ladder too: the estimate counts runs) estimated to take longer
+    than LONG_RUN_S, else None."""
     s = estimate_seconds(cfg)
     if s <= LONG_RUN_S:
         return None
     when = f"{s / 60:.0f} minutes" if s < 7200 else f"{s / 3600:.1f} hours"
-    return (f"This run is estimated to take about {when} of training ({cfg.n_train:,} samples x {cfg.n_weights:,} "
-            f"weights x {cfg.epochs:,} epochs). Fewer epochs or samples, or a larger batch, will be quicker.")
+    runs = f" x {len(cfg.lrs):,} learning rates" if cfg.is_sweep else ""
+    what = "This sweep is" if cfg.is_sweep else "This run is"
+    fewer = "Fewer epochs, samples or learning rates" if cfg.is_sweep else "Fewer epochs or samples"
+    return (f"{what} estimated to take about {when} of training ({cfg.n_train:,} samples x {cfg.n_weights:,} "
+            f"weights x {cfg.epochs:,} epochs{runs}). {fewer}, or a larger batch, will be quicker.")

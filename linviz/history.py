@@ -2,6 +2,11 @@
 
 When full, every other old epoch is dropped and only every 2nd (then 4th, ...) new one is kept, so a
 million-epoch run still costs `capacity` rows. The latest state is always kept exactly.
+
+A single run's view has columns (T,) and weights (T, D). A sweep (R learning rates) has epoch and
+elapsed (T,), per-run columns loss, last_loss, test_loss, lr (T, R), weights (T, R, D) and
+diverged_epoch (R,) (-1 where a run has not diverged). A run that diverged at epoch k keeps repeating its
+last finite values from epoch k on: `alive(view)` says which (epoch, run) cells are real.
 """
 import threading
 
@@ -10,45 +15,77 @@ import numpy as np
 from .engine import TrainState
 
 COLUMNS = ("epoch", "loss", "last_loss", "test_loss", "lr", "elapsed")
+PER_RUN = ("loss", "last_loss", "test_loss", "lr")  # one value per run in a sweep
+ROWS = (*COLUMNS, "weights")  # the view's keys with one entry per recorded epoch
+MAX_BYTES = 32 * 2**20  # a session's history stays under this unless even MIN_ROWS rows exceed it
+MIN_ROWS = 8
+
+
+def rows_for(n_weights: int, runs: int, capacity: int = 2000) -> int:
+    """Rows a History keeps: `capacity`, fewer for sweeps too big for MAX_BYTES (never under MIN_ROWS)."""
+    per_row = 8 * (2 + max(runs, 1) * (len(PER_RUN) + n_weights))
+    return int(min(capacity, max(MIN_ROWS, MAX_BYTES // per_row)))
 
 
 class History:
-    """Rows of one run (single lr): scalar columns plus weights (T, D)."""
+    """Rows of one run (`runs=0`: scalar columns) or of a sweep of `runs` learning rates."""
 
-    def __init__(self, n_weights: int, capacity: int = 2000):
-        self.capacity, self.stride, self.n = capacity, 1, 0
-        self._cols = np.full((capacity, len(COLUMNS)), np.nan)
-        self._w = np.full((capacity, n_weights), np.nan)
+    def __init__(self, n_weights: int, capacity: int = 2000, runs: int = 0):
+        self.runs, self.stride, self.n = runs, 1, 0
+        self.capacity = capacity = rows_for(n_weights, runs, capacity)
+        width = max(runs, 1)
+        self._t = np.full((capacity, 2), np.nan)  # epoch, elapsed
+        self._r = np.full((capacity, len(PER_RUN), width), np.nan)
+        self._w = np.full((capacity, width, n_weights), np.nan)
         self.last: TrainState | None = None
         self.lock = threading.Lock()  # a download may read while the training loop appends
 
     def append(self, s: TrainState) -> None:
         with self.lock:
             self.last = s
-            if s.epoch % self.stride or s.diverged:  # a diverged state repeats the last finite epoch: no new row
+            if s.epoch % self.stride or np.all(s.diverged):  # a diverged state repeats the last finite epoch
                 return
             if self.n == self.capacity:
                 keep = np.arange(0, self.capacity, 2)
                 self.n = len(keep)
-                self._cols[: self.n], self._w[: self.n] = self._cols[keep], self._w[keep]
+                for a in (self._t, self._r, self._w):
+                    a[: self.n] = a[keep]
                 self.stride *= 2
                 if s.epoch % self.stride:
                     return
-            self._cols[self.n] = [s.epoch, s.loss, _nan(s.last_loss), _nan(s.test_loss), s.lr, s.elapsed]
-            self._w[self.n] = s.weights
+            self._t[self.n], self._r[self.n], self._w[self.n] = _row(s)
             self.n += 1
 
     def view(self) -> dict:
-        """Copies of every column ('weights' is (T, D)), the latest state included."""
+        """Copies of every column, the latest state included (shapes: see the module docstring)."""
         with self.lock:
-            cols, w = self._cols[: self.n].copy(), self._w[: self.n].copy()
-            s = self.last
-        if s is not None and not s.diverged and (len(cols) == 0 or cols[-1, 0] != s.epoch):
-            row = [s.epoch, s.loss, _nan(s.last_loss), _nan(s.test_loss), s.lr, s.elapsed]
-            cols, w = np.vstack([cols, row]), np.vstack([w, s.weights])
-        out = {name: cols[:, i] for i, name in enumerate(COLUMNS)}
-        out["weights"] = w
-        return out
+            t, r, w, s = self._t[: self.n].copy(), self._r[: self.n].copy(), self._w[: self.n].copy(), self.last
+        if s is not None and not np.all(s.diverged) and (len(t) == 0 or t[-1, 0] != s.epoch):
+            t1, r1, w1 = _row(s)
+            t, r, w = np.vstack([t, [t1]]), np.concatenate([r, r1[None]]), np.concatenate([w, w1[None]])
+        out = {"epoch": t[:, 0], "elapsed": t[:, 1]}
+        if self.runs:
+            out |= {name: r[:, i] for i, name in enumerate(PER_RUN)}
+            out["weights"] = w
+            de = np.full(self.runs, -1) if s is None else np.asarray(s.diverged_epoch)
+            out["diverged_epoch"] = de.copy()
+        else:
+            out |= {name: r[:, i, 0] for i, name in enumerate(PER_RUN)}
+            out["weights"] = w[:, 0]
+        return {k: out[k] for k in (*ROWS, "diverged_epoch") if k in out}
+
+
+def alive(v: dict) -> np.ndarray:
+    """(T, R): True where run r had not diverged by the row's epoch (a sweep's view)."""
+    de = v["diverged_epoch"]
+    return (de < 0)[None, :] | (v["epoch"][:, None] < de[None, :])
+
+
+def _row(s: TrainState):
+    """(epoch, elapsed), per-run columns (4, R), weights (R, D) of one state."""
+    shape = np.shape(s.loss)
+    per_run = [np.broadcast_to(np.asarray(_nan(x), float), shape) for x in (s.loss, s.last_loss, s.test_loss, s.lr)]
+    return [s.epoch, s.elapsed], np.reshape(per_run, (len(PER_RUN), -1)), np.atleast_2d(s.weights)
 
 
 def _nan(v):

@@ -12,6 +12,7 @@ from linviz.config import fmt_number
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933",
            "#882255", "#117733", "#332288", "#AA4499")
 MAX_LINES = len(PALETTE)  # more weights than this get a heatmap instead of a spaghetti of lines
+PER_SWEEP = ("diverged_epoch",)  # view keys with one entry per run, not per epoch: thinning leaves them be
 MAX_POINTS = 800  # per trace: more than a projector's chart has pixels for, and cheap to send
 FONT = {"size": 17}
 TICK_FONT = {"size": 15}
@@ -38,7 +39,7 @@ def thin(v: dict, max_points: int = MAX_POINTS) -> dict:
     n = len(v["epoch"])
     idx = np.unique(np.r_[np.arange(0, n, -(-n // max_points)), n - 1]) if n > max_points else slice(None)
     light = ("loss", "last_loss", "test_loss", "weights")
-    return {k: a[idx].astype(np.float32) if k in light else a[idx] for k, a in v.items()}
+    return {k: a if k in PER_SWEEP else a[idx].astype(np.float32) if k in light else a[idx] for k, a in v.items()}
 
 
 def _scatter(x, y, **kw) -> dict:
@@ -53,9 +54,7 @@ def _figure(traces: list, layout: dict) -> go.Figure:
 def loss_figure(v: dict, log_y: bool = True, pinned=()) -> go.Figure:
     """Mean training loss per epoch (thick), the tutorial's last-sample loss (thin), test loss (dashed);
     pinned runs ({label, epoch, loss}) as faint grey lines underneath."""
-    traces = [_scatter(p["epoch"], _positive(np.asarray(p["loss"]), log_y), name=p["label"],
-                       line={"color": "#9A9A9A", "width": 2, "dash": "dot"}, opacity=0.7,
-                       hovertemplate=f"%{{y:.4g}}<extra>{p['label']}</extra>") for p in pinned]
+    traces = pinned_traces(pinned, log_y)
     v = thin(v)
     x = v["epoch"]
     traces += [_scatter(x, _positive(v["loss"], log_y), name="training loss (mean)",
@@ -73,15 +72,26 @@ def loss_figure(v: dict, log_y: bool = True, pinned=()) -> go.Figure:
     return _figure(traces, layout)
 
 
+def pinned_traces(pinned, log_y: bool) -> list:
+    """Pinned runs ({label, epoch, loss}) as faint grey dotted lines."""
+    return [_scatter(p["epoch"], _positive(np.asarray(p["loss"]), log_y), name=p["label"],
+                     line={"color": "#9A9A9A", "width": 2, "dash": "dot"}, opacity=0.7,
+                     hovertemplate=f"%{{y:.4g}}<extra>{p['label']}</extra>") for p in pinned]
+
+
 def _lr_changes(v: dict, at_most: int = 6) -> tuple[list, list]:
-    """Dotted lines where the lr changed mid-run (not for schedules, which change it every epoch)."""
+    """Dotted lines where the lr changed mid-run (not for schedules, which change it every epoch).
+
+    A sweep's lr is (T, R): a line where any run's lr changed."""
     lr, x = v["lr"], v["epoch"]
-    idx = np.flatnonzero(np.diff(lr) != 0) + 1
+    changed = np.diff(lr, axis=0) != 0
+    idx = np.flatnonzero(changed.any(axis=1) if changed.ndim == 2 else changed) + 1
     if not 0 < len(idx) <= at_most:
         return [], []
+    label = (lambda i: "lrs changed") if lr.ndim == 2 else (lambda i: f"lr → {fmt_number(float(lr[i]))}")
     shapes = [{"type": "line", "x0": int(x[i]), "x1": int(x[i]), "yref": "paper", "y0": 0, "y1": 1,
                "line": {"color": "#555", "width": 1.5, "dash": "dot"}} for i in idx]
-    notes = [{"x": int(x[i]), "yref": "paper", "y": 0.98, "text": f"lr → {fmt_number(float(lr[i]))}", "showarrow": False,
+    notes = [{"x": int(x[i]), "yref": "paper", "y": 0.98, "text": label(i), "showarrow": False,
               "xanchor": "left", "font": {"size": 14, "color": "#333"}} for i in idx]
     return shapes, notes
 

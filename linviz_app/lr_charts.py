@@ -2,7 +2,8 @@
 import numpy as np
 
 from linviz.config import fmt_number
-from linviz_app.charts import FONT, TICK_FONT, _figure, _layout, _scatter
+from linviz_app.charts import FONT, TICK_FONT, _figure, _layout, _scatter, thin
+from linviz_app.sweep_charts import run_traces
 
 REGIME_COLORS = {"too slow": "#BBBBBB", "converges smoothly": "#009E73", "oscillates but converges": "#E69F00",
                  "diverges": "#D55E00"}  # colour-blind safe (Okabe-Ito), grey for "nothing much happens"
@@ -34,54 +35,80 @@ def lr_band_figure(lrs: np.ndarray, kinds: list[str], lr: float, threshold: floa
     return _figure(traces, layout)
 
 
-def ladder_loss_figure(epochs, loss, lrs, factors, kinds):
-    """Loss curves of the ladder's runs on log axes, coloured by regime."""
-    traces = []
-    for r, (lr, f, kind) in enumerate(zip(lrs, factors, kinds)):
-        y = np.where(loss[:, r] > 0, loss[:, r], np.nan)
-        traces.append(_scatter(epochs, y, name=f"{f:g}x ({_short(lr)})",
-                               line={"color": REGIME_COLORS[kind], "width": 3,
-                                     "dash": "solid" if f <= 1 else "dash"},
-                               hovertemplate=f"lr {_short(lr)}: %{{y:.3g}}<extra></extra>"))
-    return _figure(traces, _layout("Ladder: loss per epoch", "mean squared error (log)", True, legend_rows=2))
+def ladder_loss_figure(v: dict, lrs, factors, kinds):
+    """Loss curves of the ladder's runs (a sweep's History view) on a log axis, coloured by regime and
+    labelled at their ends; a run that diverged ends at its last finite epoch, with a cross."""
+    v = thin(v)
+    names = [f"{f:g}x ({_short(lr)})" for lr, f in zip(lrs, factors)]
+    colors = [REGIME_COLORS[k] for k in kinds]
+    traces = run_traces(v, v["loss"], names, colors, True, width=3,
+                        dashes=["solid" if f <= 1 else "dash" for f in factors])
+    layout = _layout("Ladder: loss per epoch", "mean squared error (log)", True, legend_rows=2)
+    layout["margin"].update(r=55, t=80)  # room for the labels at the lines' ends; the same top as its neighbour
+    layout["annotations"] = _end_labels(traces, [f"{f:g}x" for f in factors], colors)
+    return _figure(traces, layout)
 
 
-def ladder_final_figure(lrs, final_loss, diverged, threshold):
-    """Final (or last finite) loss against lr, log-log, with the threshold drawn."""
+def _end_labels(traces, labels, colors, min_gap: float = 0.06) -> list:
+    """A label at the end of each line (log y); labels that would overlap (closer than `min_gap` of the y
+    range, and near in x) step up one above the other."""
+    ends = [(float(np.log10(t["y"][-1])), float(t["x"][-1]), label, c)
+            for t, label, c in zip(traces, labels, colors) if len(t["x"])]
+    if not ends:
+        return []
+    span = max(e[0] for e in ends) - min(e[0] for e in ends) or 1.0
+    width = max(e[1] for e in ends) - min(e[1] for e in ends) or 1.0
+    out, prev, shift = [], None, 0
+    for y, x, label, c in sorted(ends):
+        close = prev is not None and y - prev[0] < min_gap * span and abs(x - prev[1]) < 0.1 * width
+        shift, prev = (shift + 16 if close else 0), (y, x)
+        out.append({"x": x, "y": y, "text": label, "showarrow": False, "xanchor": "left", "xshift": 6,
+                    "yshift": shift, "font": {"size": 14, "color": "#333" if c == REGIME_COLORS["too slow"] else c}})
+    return out
+
+
+def ladder_final_figure(lrs, final_loss, diverged, threshold, running: bool = False):
+    """Final (or last finite) loss against lr, log-log, with the threshold drawn; mid-run, the loss so far."""
     lrs, final_loss, diverged = map(np.asarray, (lrs, final_loss, diverged))
-    traces = [_scatter(lrs, final_loss, name="final loss", mode="lines+markers",
+    traces = [_scatter(lrs, final_loss, name="loss now" if running else "final loss", mode="lines+markers",
                        line={"color": "#0072B2", "width": 3}, marker={"size": 11},
                        hovertemplate="lr %{x:.2g}: %{y:.3g}<extra></extra>")]
     if diverged.any():
         traces.append({"type": "scatter", "x": lrs[diverged], "y": final_loss[diverged], "mode": "markers",
                        "name": "diverged (last finite loss)",
                        "marker": {"symbol": "x", "size": 16, "color": "#D55E00", "line": {"width": 3}}})
-    layout = _layout("Ladder: where training ends up", "final loss (log)", True, legend_rows=2)
+    title = "Ladder: where training is now" if running else "Ladder: where training ends up"
+    layout = _layout(title, "loss now (log)" if running else "final loss (log)", True, legend_rows=2)
     layout["xaxis"].update(type="log", title={"text": "learning rate", "standoff": 2}, rangemode="normal",
                            exponentformat="power", dtick=1)
     layout["hovermode"] = "closest"
     layout["shapes"] = [{"type": "line", "x0": threshold, "x1": threshold, "yref": "paper", "y0": 0, "y1": 1,
                          "line": {"color": "#D55E00", "width": 2, "dash": "dot"}}]
-    layout["annotations"] = [{"x": np.log10(threshold), "yref": "paper", "y": 1.0, "showarrow": False,
-                              "text": f"diverges above {_short(threshold)}", "xanchor": "right",
+    layout["margin"]["t"] = 80  # the threshold's label sits above the plot, clear of the diverged runs' crosses
+    layout["annotations"] = [{"x": np.log10(threshold), "yref": "paper", "y": 1.0, "yanchor": "bottom",
+                              "showarrow": False, "text": f"diverges above {_short(threshold)}", "xanchor": "center",
                               "font": {"size": 14, "color": "#D55E00"}}]
     return _figure(traces, layout)
 
 
-def landscape_figure(a, b, Z, names, targets, path_i=None, path_j=None):
-    """Contours of the loss over two weights (log scale), the true weights, and the path training took."""
+def landscape_figure(a, b, Z, names, targets, paths=()):
+    """Contours of the loss over two weights (log scale), the true weights, and the path training took:
+    `paths` holds (label, xs, ys, colour) per run (one for a single run, one per lr for a sweep)."""
     z = np.log10(Z + 1e-3 * np.median(Z) + 1e-300)  # the floor keeps the valley's contours from piling up
     traces = [{"type": "contour", "x": a, "y": b, "z": z, "colorscale": "Viridis", "ncontours": 24,
                "colorbar": {"title": {"text": "log10 loss"}}, "contours": {"coloring": "heatmap"},
                "hovertemplate": f"{names[0]} %{{x:.3g}}, {names[1]} %{{y:.3g}}: 10^%{{z:.2f}}<extra></extra>"},
               {"type": "scatter", "x": [targets[0]], "y": [targets[1]], "mode": "markers", "name": "true weights",
                "marker": {"symbol": "star", "size": 18, "color": "#FFFFFF", "line": {"color": "#000", "width": 1.5}}}]
-    if path_i is not None and len(path_i):
-        traces.append(_scatter(path_i, path_j, name="training path", mode="lines+markers",
-                               line={"color": "#D55E00", "width": 3}, marker={"size": 5},
-                               hovertemplate="%{x:.4g}, %{y:.4g}<extra>path</extra>"))
-        traces.append({"type": "scatter", "x": [path_i[0]], "y": [path_j[0]], "mode": "markers", "name": "start",
-                       "marker": {"symbol": "circle-open", "size": 14, "color": "#D55E00", "line": {"width": 3}}})
+    for label, xs, ys, color in paths:
+        if not len(xs):
+            continue
+        traces.append(_scatter(xs, ys, name=label, mode="lines+markers", line={"color": color, "width": 3},
+                               marker={"size": 5}, hovertemplate=f"%{{x:.4g}}, %{{y:.4g}}<extra>{label}</extra>"))
+    if paths and len(paths[0][1]):
+        traces.append({"type": "scatter", "x": [paths[0][1][0]], "y": [paths[0][2][0]], "mode": "markers",
+                       "name": "start", "marker": {"symbol": "circle-open", "size": 14, "color": "#000",
+                                                   "line": {"width": 3}}})
     layout = {"title": {"text": f"Loss over {names[0]} and {names[1]}", "font": {"size": 20}},
               "template": "plotly_white", "font": FONT, "height": 560, "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
               "xaxis": {"title": {"text": names[0]}, "tickfont": TICK_FONT, "range": [a[0], a[-1]]},

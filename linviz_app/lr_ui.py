@@ -1,17 +1,20 @@
-"""The learning-rate parts of the page: the hint and band beside the lr field, presets, the ladder,
-the loss landscape, pinned runs and the code export. Each *_ui function draws one part."""
+"""The learning-rate parts of the page: the hint and band beside the lr field, presets, the loss
+landscape, pinned runs and the code export (the ladder: ladder_tab.py). Each *_ui function draws one part."""
 import time
 
 import numpy as np
 import streamlit as st
 
-from linviz import RunConfig, Trainer, fields, make_dataset
-from linviz.analysis import LADDER, Analysis, analyze, ladder, loss_slice, slice_condition
+from linviz import RunConfig, fields, make_dataset
+from linviz.analysis import Analysis, analyze, loss_slice, slice_condition
 from linviz.config import fmt_number
 from linviz.export import standalone_script
+from linviz.history import alive
 from linviz.presets import PRESETS, preset
 from linviz_app import widgets
-from linviz_app.lr_charts import _short, ladder_final_figure, ladder_loss_figure, landscape_figure, lr_band_figure
+from linviz_app.charts import MAX_LINES, PALETTE
+from linviz_app.lr_charts import _short, landscape_figure, lr_band_figure
+from linviz_app.sweep_charts import lr_names
 
 MAX_PINNED = 8
 LANDSCAPE_REDRAW_S = 1.0  # seconds between contour redraws while a run goes on
@@ -70,42 +73,6 @@ def preset_ui() -> None:
         st.sidebar.caption(PRESETS[name][0])
 
 
-# --- the ladder -------------------------------------------------------------------------------------------
-def run_ladder(cfg: RunConfig) -> None:
-    """Train the same data and initial weights at lrs around the threshold, as one batched run."""
-    a = cached_analysis(cfg)
-    sweep = ladder(cfg, a)
-    t = Trainer(sweep)
-    stride = max(1, sweep.epochs // 1000)
-    epochs, losses = [0], [t.state.loss]
-    while not t.done:
-        s = t.step()
-        if s.epoch % stride == 0 or t.done:
-            epochs.append(s.epoch)
-            losses.append(np.where(s.diverged & (s.diverged_epoch <= s.epoch), np.nan, s.loss))  # end the line
-    st.session_state["ladder"] = {"cfg": sweep, "threshold": a.threshold, "epochs": np.array(epochs),
-                                  "loss": np.array(losses), "final": t.state.loss, "diverged": t.state.diverged,
-                                  "kinds": [r.kind for r in a.classify_many(sweep.lrs)], "seconds": t.elapsed}
-
-
-def ladder_ui(cfg: RunConfig | None) -> None:
-    if cfg is None or cfg.is_sweep or not np.isfinite(cached_analysis(cfg).threshold):
-        st.info("The ladder needs valid settings and an optimizer with a divergence threshold (not Adam).")
-        return
-    st.button(f"Run the ladder: lr = {', '.join(f'{f:g}' for f in LADDER)} x the threshold", key="btn_ladder",
-              on_click=run_ladder, args=(cfg,), type="primary")
-    res = st.session_state.get("ladder")
-    if res is None:
-        st.caption("Same data, same initial weights, six learning rates placed around this data's divergence "
-                   "threshold, trained together as one batched run.")
-        return
-    c = res["cfg"]
-    st.caption(f"{len(c.lrs)} runs, {c.epochs} epochs each, trained together in {res['seconds']:.2f} s.")
-    left, right = st.columns(2)
-    left.plotly_chart(ladder_loss_figure(res["epochs"], res["loss"], c.lrs, LADDER, res["kinds"]), key="ladder_loss")
-    right.plotly_chart(ladder_final_figure(c.lrs, res["final"], res["diverged"], res["threshold"]), key="ladder_final")
-
-
 # --- the loss landscape ----------------------------------------------------------------------------------
 def landscape_ui(cfg: RunConfig | None, live):
     """Choose two weights; returns a draw function (or None) so the live loop can redraw the path."""
@@ -137,19 +104,31 @@ def landscape_ui(cfg: RunConfig | None, live):
         if not final and time.perf_counter() - last["t"] < LANDSCAPE_REDRAW_S:
             return  # a contour costs the browser far more than a line chart: redraw it less often
         last["t"] = time.perf_counter()
-        v = live.history.view() if live.history is not None else None
-        path = (v["weights"][:, i], v["weights"][:, j]) if v is not None else (None, None)
+        paths = training_paths(live, i, j)
         center = np.array([run_cfg.true_weights[i], run_cfg.true_weights[j]])
         span = np.maximum(np.abs(center) * 0.5, 1.0)
-        if path[0] is not None and len(path[0]):
-            span = np.maximum(span, 1.15 * np.array([np.abs(path[0] - center[0]).max(),
-                                                     np.abs(path[1] - center[1]).max()]))
+        finite = [p for p in paths if not p[4]] or paths  # diverged runs' paths may leave the view
+        for _, xs, ys, _, _ in finite:
+            if len(xs):
+                span = np.maximum(span, 1.15 * np.array([np.abs(xs - center[0]).max(), np.abs(ys - center[1]).max()]))
         a_vals, b_vals, Z = loss_slice(run_cfg, data, i, j, center=center, span=span, n=41)
         last["draws"] += 1
-        slot.plotly_chart(landscape_figure(a_vals, b_vals, Z, (names[i], names[j]), center, *path),
+        slot.plotly_chart(landscape_figure(a_vals, b_vals, Z, (names[i], names[j]), center, [p[:4] for p in paths]),
                           key=f"land_{last['draws']}")
 
     return draw
+
+
+def training_paths(live, i: int, j: int) -> list:
+    """(label, w_i, w_j, colour, diverged) per run: the path each run took so far over weights i and j."""
+    if live.history is None:
+        return []
+    v = live.history.view()
+    if not live.history.runs:
+        return [("training path", v["weights"][:, i], v["weights"][:, j], "#D55E00", bool(live.state.diverged))]
+    ok, w = alive(v), v["weights"]
+    return [(name, w[ok[:, r], r, i], w[ok[:, r], r, j], PALETTE[r], v["diverged_epoch"][r] >= 0)
+            for r, name in enumerate(lr_names(live.cfg.lrs)[:MAX_LINES])]
 
 
 # --- pinned runs ----------------------------------------------------------------------------------------
@@ -171,8 +150,12 @@ def compare_ui(live) -> None:
     pins = st.session_state.get("pins", [])
     c1, c2, _ = st.columns([1, 1, 3])
     finished = live.history is not None and live.status in ("stopped", "done")
-    c1.button("Pin this run", key="btn_pin", on_click=pin, args=(live,), disabled=not finished,
-              help="Keep this run as a faint line on the loss chart (up to 8)")
+    sweep = live.cfg is not None and live.cfg.is_sweep
+    c1.button("Pin this run", key="btn_pin", on_click=pin, args=(live,), disabled=not finished or sweep,
+              help="Keep this run as a faint line on the loss chart (up to 8); one learning rate at a time")
+    if sweep:
+        st.caption(f"Pinning keeps a run with one learning rate. This run is a sweep: its {len(live.cfg.lrs)} "
+                   "learning rates are already side by side on the loss chart.")
     c2.button("Clear pinned runs", key="btn_clear_pins", disabled=not pins,
               on_click=lambda: st.session_state.update(pins=[]))
     if not pins:
@@ -190,9 +173,14 @@ def compare_ui(live) -> None:
 
 def code_ui(cfg: RunConfig | None, live) -> None:
     run_cfg = live.cfg or cfg
-    if run_cfg is None or run_cfg.is_sweep:
+    if run_cfg is None:
         st.info("Fix the settings to see the code.")
         return
+    if run_cfg.is_sweep:  # the script trains one lr the tutorial's way; every run of a sweep is such a run
+        st.caption(f"This is a sweep of {len(run_cfg.lrs)} learning rates. The script trains one learning rate, "
+                   "as the tutorial does: choose which run it reproduces.")
+        lr = st.selectbox("Learning rate", run_cfg.lrs, format_func=fmt_number, key="code_lr")
+        run_cfg = run_cfg.replace(lr=lr if lr in run_cfg.lrs else run_cfg.lrs[0])
     source = standalone_script(run_cfg)
     st.caption("A standalone script (numpy + torch only, in the tutorial's style) that reproduces "
                + ("this run" if live.cfg else "the current settings")

@@ -20,8 +20,11 @@ def widget_value(cfg: RunConfig, attr: str):
     v = getattr(cfg, attr)
     if attr == "true_weights":
         return ", ".join(fmt_number(x) for x in v)
+    if attr == "lr" and isinstance(v, tuple):
+        text = ", ".join(fmt_number(x) for x in v)
+        return f"[{text}]" if len(v) == 1 else text  # a sweep of one lr stays a sweep
     if attr == "lr":
-        return ", ".join(fmt_number(x) for x in v) if isinstance(v, tuple) else fmt_number(v)
+        return fmt_number(v)
     return v
 
 

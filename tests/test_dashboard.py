@@ -24,8 +24,9 @@ def app(query: dict | None = None) -> AppTest:
 
 
 def plain(md: str) -> str:
-    """A message as the reader sees it: Markdown escapes removed (the page escapes all user text)."""
-    return re.sub(r"\\(.)", r"\1", md)
+    """A message as the reader sees it: Markdown escapes and invisible link breaks removed (the page escapes
+    all user text)."""
+    return re.sub(r"\\(.)", r"\1", md).replace("\u200b", "")
 
 
 def texts(elements) -> str:
@@ -152,14 +153,19 @@ def test_a_preset_fills_the_settings_and_shows_its_behaviour():
 
 def test_the_ladder_trains_six_lrs_around_the_threshold():
     at = open_tab(app(), "Learning-rate ladder")
+    at.select_slider(key="speed").set_value("max").run()
     at.button(key="btn_ladder").click().run()
-    (curves,), (final,) = charts(at, "Ladder: loss"), charts(at, "Ladder: where")
-    assert final["layout"]["shapes"][0]["x0"] == pytest.approx(at.session_state["ladder"]["threshold"])
-    assert len(curves["data"]) == 6
-    names = [t["name"] for t in curves["data"]]
-    assert names[0].startswith("0.1x") and names[-1].startswith("1.5x")
+    assert not at.exception
+    (curves,), (final,) = charts(at, "Ladder: loss"), charts(at, "Ladder: where training ends up")
     res = at.session_state["ladder"]
-    assert list(res["diverged"]) == [False, False, False, False, True, True]
+    assert final["layout"]["shapes"][0]["x0"] == pytest.approx(res["threshold"])
+    names = [t["name"] for t in curves["data"] if t["name"] != "diverged here"]
+    assert len(names) == 6 and names[0].startswith("0.1x") and names[-1].startswith("1.5x")
+    live = at.session_state["live"]  # the ladder is the page's live run, a sweep of six lrs
+    assert live.ladder is res and live.history is res["history"] and live.status == "done"
+    assert list(live.state.diverged) == [False, False, False, False, True, True]
+    for trace in curves["data"]:
+        assert np.all(np.isfinite(arr(trace["y"]))), trace["name"]
 
 
 def test_the_landscape_draws_the_training_path_on_the_contour():
