@@ -1,8 +1,11 @@
 """`python -m linviz`: the tutorial's output format, --json, and exit codes."""
 import json
 import re
+import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -15,13 +18,25 @@ ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL = ["--weights", "2,3,4,7", "--samples", "10", "--lr", "1e-5", "--epochs", "100", "--seed", "0"]
 
 
+PROCESSES = {"tutorial": TUTORIAL, "bad lr": ["--lr", "abc"], "unknown flag": ["--no-such-flag"],
+             "diverges": ["--lr", "1e-3"]}
+
+
 def run(args):
     return subprocess.run([sys.executable, "-m", "linviz", *args], check=False, cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
 
 
-def test_tutorial_command_prints_the_tutorial_lines_and_the_weights():
-    out = run(TUTORIAL)
+@pytest.fixture(scope="module")
+def processes():
+    """The command lines in PROCESSES, each a real `python -m linviz` process, all started at once (each spends
+    most of its time importing torch, so they overlap well)."""
+    with ThreadPoolExecutor(len(PROCESSES)) as pool:
+        return dict(zip(PROCESSES, pool.map(run, PROCESSES.values())))
+
+
+def test_tutorial_command_prints_the_tutorial_lines_and_the_weights(processes):
+    out = processes["tutorial"]
     assert out.returncode == 0 and out.stderr == ""
     lines = out.stdout.splitlines()
     epoch_lines = [ln for ln in lines if ln.startswith("Epoch")]
@@ -77,16 +92,186 @@ def test_bad_input_exits_2_with_one_line_naming_the_field(args, field, capsys):
     assert err.count("\n") == 1 and field in err and "Traceback" not in err
 
 
-def test_bad_input_in_a_real_process_exits_2_without_a_traceback():
-    out = run(["--lr", "abc"])
+def test_bad_input_in_a_real_process_exits_2_without_a_traceback(processes):
+    out = processes["bad lr"]
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.count("\n") == 1 and "Learning rate (lr): got 'abc'" in out.stderr
-    out = run(["--no-such-flag"])
+    out = processes["unknown flag"]
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
 
 
-def test_divergence_exits_3_naming_the_epoch():
-    out = run(["--lr", "1e-3"])
+def test_divergence_exits_3_naming_the_epoch(processes):
+    out = processes["diverges"]
     assert out.returncode == 3 and "Traceback" not in out.stderr
     assert "diverged (lr 0.001 at epoch 1)" in out.stderr
     assert "nan" not in out.stdout.lower()
+
+
+# --- the edges: negative values, closed pipes, Ctrl-C, help, internal errors ------------------------------------
+
+def test_negative_values_follow_their_flag_directly(capsys):
+    assert main(["--weights", "-2,3,4,7", "--feature-min", "-5", "--feature-max", "-1", "--epochs", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-4].split()[:2] == ["w1", "-2.0000"]
+    assert main(["--weig", "-2,-3", "--epochs", "1"]) == 0  # an abbreviated flag, as argparse allows
+    assert capsys.readouterr().out.splitlines()[-1].split()[:2] == ["w2", "-3.0000"]
+
+
+@pytest.mark.parametrize("args, shown", [(["--lr", "-1"], "'-1'"), (["--lr", "-1e-5"], "'-1e-5'"),
+                                         (["--lr", "-1e-5,2e-5"], "'-1e-5,2e-5'"), (["--samples", "-3"], "'-3'"),
+                                         (["--shuffle", "-1"], "'-1'"), (["--print-every", "-2"], "'-2'")])
+def test_a_negative_value_reaches_the_validator(args, shown, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"got {shown}" in err and "Traceback" not in err
+
+
+def test_a_flag_after_a_flag_is_not_taken_as_its_value(capsys):
+    assert main(["--weights", "--lr", "-1"]) == 2  # --lr is a flag: --weights has no value
+    assert "--weights: expected one argument" in capsys.readouterr().err
+    assert main(["--", "--lr", "-1"]) == 2  # after --, nothing is glued to anything
+    assert "unrecognized argument '--lr' (and 1 more)" in capsys.readouterr().err
+
+
+def test_usage_errors_and_help_return_their_status_instead_of_raising(capsys):
+    assert main(["x\ny" + "z" * 100, "--epochs", "2"]) == 2
+    err = capsys.readouterr().err  # a newline in the user's text stays on one line; long text is cut
+    assert err.count("\n") == 1 and "unrecognized argument 'x\\ny" in err and "z" * 60 not in err
+    assert main(["--help"]) == 0
+
+
+def test_help_shows_every_flags_label_default_and_allowed_values(capsys):
+    from linviz.fields import FIELDS
+    from linviz.query import DEFAULTS, to_query
+
+    assert main(["--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    defaults = to_query(DEFAULTS, full=True)
+    for f in FIELDS:
+        flag = "--" + f.key.replace("_", "-")
+        entry = text[text.index(flag + " ", text.index("options:")):]
+        assert entry.split(" --")[0].count(f.label) == 1, flag
+        assert f"Default: {defaults[f.key]}." in entry[:600], flag
+    assert "one of: sgd, momentum, adam" in text and "Default: 10." in text  # --print-every's
+    assert "Default: 2,3,4,7." in text and "Default: 1e-5." in text
+
+
+def test_help_reads_new_table_columns_and_survives_a_percent_sign():
+    from types import SimpleNamespace
+
+    from linviz.cli import _field_help
+
+    bare = SimpleNamespace(attr="lr", key="lr", label="Learning rate")  # the table before help/allowed existed
+    assert _field_help(bare) == "Learning rate. Default: 1e-5."
+    rich = SimpleNamespace(attr="lr", key="lr", label="Learning rate", help="Step size, 100% of it",
+                           allowed="a positive number", default="3e-5")
+    text = _field_help(rich)
+    assert text == "Learning rate. Step size, 100%% of it. Allowed: a positive number. Default: 3e-5."
+    assert (text % ()).count("%") == 1  # what argparse does to it
+
+
+def test_text_that_cannot_be_read_at_all_is_bad_input(monkeypatch, capsys):
+    """A ValueError or OverflowError from the field table (not a ConfigError) still names the flag, exit 2."""
+    from linviz import cli
+
+    def broken(key, value):
+        if key == "seed":
+            raise OverflowError("int too large")
+        return value
+
+    monkeypatch.setattr(cli, "parse_config", lambda values: [broken(k, v) for k, v in values.items()])
+    monkeypatch.setattr(cli, "parse_field", broken)
+    assert main(["--seed", "9" * 80, "--epochs", "3"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Seed (seed): got '999" in err and "9" * 70 not in err
+
+
+def test_an_internal_error_is_one_line_with_its_own_status(monkeypatch, capsys):
+    from linviz import analyze_cli, cli
+
+    monkeypatch.setattr(analyze_cli, "report", lambda cfg: 1 / 0)
+    assert main(["analyze"]) == cli.EXIT_INTERNAL == 4
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error (ZeroDivisionError" in err and "Traceback" not in err
+    monkeypatch.setenv("LINVIZ_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["analyze"])
+
+
+@pytest.mark.parametrize("where", ["report", "train", "_summary"])
+def test_ctrl_c_anywhere_in_main_exits_130_with_one_line(where, monkeypatch, capsys):
+    from linviz import analyze_cli, cli
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(analyze_cli if where == "report" else cli, where, interrupt)
+    assert main(["analyze"] if where == "report" else ["--epochs", "3"]) == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("linviz: interrupted") and "Traceback" not in err
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`python -m linviz --json --epochs 100000 | head -1`: one line through, nothing on stderr."""
+    cmd = [sys.executable, "-m", "linviz", "--json", "--epochs", "100000"]
+    producer = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    head = subprocess.Popen(["head", "-1"], stdin=producer.stdout, stdout=subprocess.PIPE)
+    producer.stdout.close()  # head owns the read end now: when it exits, the pipe closes
+    first, _ = head.communicate(timeout=120)
+    err = producer.stderr.read().decode()
+    producer.wait(timeout=120)
+    assert json.loads(first)["epoch"] == 0
+    assert err == "" and producer.returncode == 141
+
+
+def _interrupt_once(cmd, ready, delay=0.0):
+    """Start `cmd`, wait for a stdout line starting with `ready` (and `delay` s), send SIGINT: (status, stderr)."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stdout:
+            if line.startswith(ready):
+                break
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    return proc.returncode, err
+
+
+def test_ctrl_c_during_training_exits_130_without_a_traceback():
+    status, err = _interrupt_once([sys.executable, "-m", "linviz", "--epochs", "1000000", "--samples", "1000"],
+                                  ready="Epoch [")
+    assert status == 130 and "Traceback" not in err, err
+    assert re.fullmatch(r"linviz: interrupted after epoch \d+", err.splitlines()[-1])
+
+
+def test_ctrl_c_during_analyze_exits_130_without_a_traceback():
+    """The process's own path (__main__, run, main), SIGINT while the analysis computes: here it computes the
+    report over and over, so that the signal lands inside it however fast this machine is."""
+    code = ("import runpy, sys, linviz.analyze_cli as a\n"
+            "real = a.report\n"
+            "def report(cfg):\n"
+            "    print('analyzing', flush=True)\n"
+            "    while True:\n"
+            "        real(cfg)\n"
+            "a.report = report\n"
+            "sys.argv = ['linviz', 'analyze', '--samples', '200', '--weights', '1,2,3,4,5,6,7,8', '--shuffle']\n"
+            "runpy.run_module('linviz', run_name='__main__', alter_sys=True)")
+    status, err = _interrupt_once([sys.executable, "-c", code], ready="analyzing", delay=0.3)
+    assert status == 130 and "Traceback" not in err, err
+    assert err.splitlines()[-1] == "linviz: interrupted"
+
+
+def test_ctrl_c_while_torch_is_imported_exits_130_without_a_traceback():
+    """Ctrl-C lands in the first seconds, while `python -m linviz` imports torch (deterministic: the import
+    itself raises KeyboardInterrupt, as a SIGINT arriving then would)."""
+    code = ("import builtins, runpy, sys\nreal = builtins.__import__\n"
+            "def imp(name, *a, **k):\n"
+            "    if name.split('.')[0] == 'torch':\n        raise KeyboardInterrupt\n"
+            "    return real(name, *a, **k)\n"
+            "builtins.__import__ = imp\nsys.argv = ['linviz']\n"
+            "runpy.run_module('linviz', run_name='__main__', alter_sys=True)")
+    out = subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 130 and out.stderr == "linviz: interrupted\n", out.stderr[-2000:]
