@@ -13,11 +13,14 @@ from .history import COLUMNS, History
 CONVERGED_TOL = TOL  # |w - w*| below this on every weight reads as "converged" (the tutorial's 0.01)
 
 
-def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None) -> tuple[str, str]:
+def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None, reachable=None) -> tuple[str, str]:
     """(kind, sentence): kind is one of running, diverged, converged, not-converged, initial.
 
     `best`: the least-squares weights (analysis.least_squares); with label noise, training converges to
-    those rather than to the true weights, and the sentence says so."""
+    those rather than to the true weights, and the sentence says so.
+    `reachable`: when the samples do not determine the weights (Analysis.determined is False), the fit
+    training ends at (Analysis.reachable, or analysis.reachable_solution): reaching it counts as converged,
+    and the sentence says that the samples cannot pin down the true weights."""
     err = float(np.max(np.abs(np.asarray(s.weights) - np.asarray(cfg.true_weights))))
     if s.diverged:
         return "diverged", (f"Diverged at epoch {s.diverged_epoch} with lr {fmt_number(s.lr)}: the loss blew up, so "
@@ -29,6 +32,8 @@ def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None) -> 
         return "initial", "Not trained yet: press Train."
     if err < CONVERGED_TOL:
         return "converged", f"Converged: max |w - w*| = {err:.2g}"
+    if reachable is not None:
+        return _underdetermined(cfg, s, err, np.asarray(reachable))
     fit = None if best is None else float(np.max(np.abs(np.asarray(s.weights) - best)))
     if fit is not None and fit < CONVERGED_TOL:
         return "converged", (f"Converged to the best fit of the noisy data (max distance {fit:.2g}); the label "
@@ -38,6 +43,22 @@ def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None) -> 
                                  f"({err:.3g} from the true weights). With noisy labels, small batches keep "
                                  "hopping around it: a decaying schedule or a bigger batch settles it")
     return "not-converged", f"Not converged yet: max |w - w*| = {err:.3g} (more epochs, or a larger lr?)"
+
+
+def _underdetermined(cfg: RunConfig, s: TrainState, err: float, reachable: np.ndarray) -> tuple[str, str]:
+    """A finished run on samples that many weights fit: at the fit it can reach, or on its way there."""
+    fit = float(np.max(np.abs(np.asarray(s.weights) - reachable)))
+    n = cfg.n_train
+    why = (f"{n} sample{'s' * (n != 1)} cannot determine {cfg.n_weights} weights" if n < cfg.n_weights
+           else "the samples do not determine the weights (their features are linearly dependent)")
+    if fit < CONVERGED_TOL:
+        more = ". More samples than weights pin them down" if n < cfg.n_weights else ""
+        return "converged", (f"Fits the samples (max distance {fit:.2g} from the fit nearest the start), but {why}: "
+                             f"many weights fit them equally well, and this one is {err:.3g} from the true weights"
+                             + more)
+    return "not-converged", (f"Not at a fit yet: max distance {fit:.3g} from the fit training can reach (more epochs, "
+                             f"or a larger lr?). But {why}, so no number of epochs reaches the true weights "
+                             f"({err:.3g} away)")
 
 
 def status_line(cfg: RunConfig, s: TrainState) -> str:

@@ -41,7 +41,8 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
         return
     a = cached_analysis(cfg)
     r = a.classify(cfg.lr)
-    epochs = f", ~{r.epochs:,.0f} epochs to within 0.01" if np.isfinite(r.epochs) and r.kind != "diverges" else ""
+    to = "" if a.determined else " of the fit training reaches"  # many weights fit: no epochs reach the true ones
+    epochs = f", ~{r.epochs:,.0f} epochs to within 0.01{to}" if np.isfinite(r.epochs) and r.kind != "diverges" else ""
     if np.isfinite(a.threshold):
         est = "" if a.exact else " (estimate)"
         st.markdown(f"Your lr is **{cfg.lr / a.threshold:.2g} x** the divergence threshold "
@@ -50,10 +51,13 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
         kinds = [x.kind for x in a.classify_many(lrs)]
         st.plotly_chart(lr_band_figure(lrs, kinds, cfg.lr, a.threshold), key="lr_band",
                                 config={"displayModeBar": False})
-        st.button(f"Use the fastest lr ({_short(a.best_lr)})", on_click=set_lr, args=(a.best_lr,),
-                          key="btn_fastest_lr", use_container_width=True)
+        if np.isfinite(a.best_lr):
+            st.button(f"Use the fastest lr ({_short(a.best_lr)})", on_click=set_lr, args=(a.best_lr,),
+                      key="btn_fastest_lr", use_container_width=True)
     else:
-        st.caption(a.note)
+        st.caption(a.note[:1].upper() + a.note[1:])
+    if a.notes:  # rank (many weights fit the samples), several stable ranges, estimates
+        st.caption(" ".join(a.notes))
 
 
 def _apply_preset() -> None:

@@ -1,0 +1,121 @@
+"""Shared by the analysis tests: Hypothesis strategies over RunConfig, and an independent training oracle.
+
+`train64` is the obvious float64 NumPy loop (mini-batch SGD or torch-style momentum, in order), written
+from the update rule alone: it shares no code with linviz's engine or analysis.
+"""
+import numpy as np
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from linviz import RunConfig
+from linviz.config import ConfigError
+
+KINDS = {"too slow", "converges smoothly", "oscillates but converges", "diverges"}
+
+
+def share(fraction: float) -> settings:
+    """Fewer examples than the profile's, in proportion: CI's 25 become 25 * fraction, deep's 400 likewise."""
+    return settings(max_examples=max(1, round(settings.default.max_examples * fraction)))
+
+
+def train64(X, y, w0, lrs, epochs, batch=1, momentum=None):
+    """Per-epoch weights (epochs + 1, L, D), one run per lr, from w0 (in the features' units).
+
+    A run whose weights pass 1e150 is stopped there (inf from then on), as it has clearly diverged."""
+    X, y = np.asarray(X, np.float64), np.asarray(y, np.float64)
+    lr = np.asarray(lrs, np.float64)[:, None]
+    W = np.tile(np.asarray(w0, np.float64), (len(lr), 1))
+    V = np.zeros_like(W)
+    out = [W.copy()]
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            for i in range(0, len(y), batch):
+                Xb, yb = X[i:i + batch], y[i:i + batch]
+                G = (W @ Xb.T - yb) @ Xb * (2.0 / len(yb))
+                if momentum is None:
+                    W = W - lr * G
+                else:
+                    V = momentum * V + G
+                    W = W - lr * V
+            gone = ~(np.abs(W).max(axis=1) < 1e150)
+            W[gone], V[gone] = np.inf, 0.0
+            out.append(W.copy())
+            if gone.all():
+                out += [W.copy()] * (epochs - len(out) + 1)
+                break
+    return np.array(out)
+
+
+def span(X, rel=1e-5) -> np.ndarray:
+    """Oracle: (D, r) orthonormal basis of the samples' span by numpy's SVD, singular values below `rel` x the
+    largest counting as zero (the analysis's documented tolerance)."""
+    X = np.asarray(X, np.float64)
+    if not X.any():
+        return np.zeros((X.shape[1], 0))
+    _, sv, vt = np.linalg.svd(X, full_matrices=False)
+    return vt[sv > rel * sv[0]].T
+
+
+def _config(**kw):
+    try:
+        return RunConfig(**kw)
+    except ConfigError:
+        return None
+
+
+@st.composite
+def any_config(draw, max_cells=300_000):
+    """A valid RunConfig from the whole space (sizes bounded by max_cells = samples x weights)."""
+    d = draw(st.sampled_from([1, 2, 3, 4, 5, 7, 12, 60, 200, 1000]))
+    n = draw(st.sampled_from([1, 2, 3, 4, 5, 8, 10, 30, 100, 1000, 5000, 100_000]).filter(lambda v: v * d <= max_cells))
+    lo = draw(st.sampled_from([1, 0, -1, -3, -100, 10**6 - 10, -(10**6)]))
+    width = draw(st.sampled_from([1, 2, 5, 99, 1000, 2 * 10**6]))
+    weights = tuple(float(w) for w in draw(st.lists(st.integers(-20, 20), min_size=d, max_size=d)))
+    base = _config(true_weights=weights, n_samples=n, feature_min=lo, feature_max=min(lo + width, 10**6),
+                   test_fraction=draw(st.sampled_from([0.0, 0.0, 0.2, 0.5])))
+    if base is None:
+        return RunConfig()
+    batch = draw(st.one_of(st.just(1), st.just(base.n_train), st.integers(1, base.n_train)))
+    cfg = _config(**{**_fields(base), "batch_size": batch, "seed": draw(st.integers(0, 10_000)),
+                     "optimizer": draw(st.sampled_from(["sgd", "sgd", "momentum", "adam"])),
+                     "momentum": draw(st.sampled_from([0.0, 0.5, 0.9, 0.99])), "shuffle": draw(st.booleans()),
+                     "standardize": draw(st.booleans()), "noise_std": draw(st.sampled_from([0.0, 0.0, 1.0, 1e4])),
+                     "epochs": draw(st.sampled_from([1, 100, 10**6]))})
+    return cfg if cfg is not None else base
+
+
+@st.composite
+def small_config(draw, optimizers=("sgd",), deficient=False):
+    """A small, in-order, noise-free config (exact analysis), often with fewer samples than weights;
+    `deficient`: never more samples than weights (so the samples rarely determine the weights)."""
+    d = draw(st.integers(2 if deficient else 1, 5))
+    n = draw(st.integers(1, d if deficient else 12))
+    lo = draw(st.sampled_from([1, 0, -1, -3, -50]))
+    weights = tuple(float(w) for w in draw(st.lists(st.integers(-9, 9), min_size=d, max_size=d)))
+    base = _config(true_weights=weights, n_samples=n, feature_min=lo,
+                   feature_max=lo + draw(st.sampled_from([1, 2, 5, 100])), standardize=draw(st.booleans()),
+                   test_fraction=draw(st.sampled_from([0.0, 0.0, 0.25])), seed=draw(st.integers(0, 1000)))
+    if base is None:
+        base = RunConfig(n_samples=n, true_weights=weights)
+    batch = draw(st.one_of(st.just(1), st.integers(1, base.n_train)))
+    return base.replace(batch_size=batch, optimizer=draw(st.sampled_from(optimizers)))
+
+
+def _fields(cfg: RunConfig) -> dict:
+    from dataclasses import fields
+    return {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.init}
+
+
+def assert_sane(a, lrs=(1e-30, 1e-12, 1e-6, 1e-3, 1.0, 1e9)):
+    """Finite numbers or explicit unknowns (nan / inf, with a note) everywhere in an analysis."""
+    assert a.threshold > 0 or np.isnan(a.threshold), a.threshold
+    assert np.isnan(a.best_lr) or 0 < a.best_lr < np.inf
+    assert np.all(np.isfinite(a.eigenvalues)) and np.all(a.eigenvalues >= 0)
+    assert 0 <= a.rank <= a.cfg.n_weights and a.note
+    assert a.full_batch_threshold > 0 and np.isfinite(a.error0)
+    for lo, hi in a.stable_intervals:
+        assert 0 <= lo < hi
+    for r in a.classify_many(list(lrs) + ([0.5 * a.threshold, 2 * a.threshold] if np.isfinite(a.threshold) else [])):
+        assert r.kind in KINDS and r.rho >= 0 and r.epochs >= 0, r
+    for v in (a.least_squares, a.reachable):
+        assert v is None or np.all(np.isfinite(v))
