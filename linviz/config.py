@@ -93,14 +93,14 @@ class RunConfig:
         Measured (peak RSS above an idle process, 2M x 4 to 20k x 1000): 23-43 bytes per sample x weight for
         the data (int64 draw, float32 copy, float64 engine copy, a shuffled copy), ~64 bytes per sample of
         vectors, the cached masked Grams (up to 64 MiB); per run, a (N,) float64 residual and its square per
-        evaluation, the (128, 128) triangular solve and a bounded history (32 MiB at most); the analysis
-        makes a float64 copy of the data and least squares another."""
+        evaluation, the (128, 128) triangular solve and a bounded history (32 MiB at most); and what the
+        lr analysis allocates (analysis.analysis_memory, bounded by its work caps)."""
         n, d, runs = self.n_samples, self.n_weights, len(self.lrs)
         data = 32 * n * d + 64 * n + min(64 * 2**20, 1024 * n)
         per_run = 16 * n + 128 * 128 * 8 + 64 * d
         history = min(32 * 2**20, runs * 16_000 * (d + 4))
-        analysis = 16 * n * d
-        return data + runs * per_run + history + analysis
+        from .analysis import analysis_memory  # here: analysis imports data, which imports this module
+        return data + runs * per_run + history + analysis_memory(self)
 
     def replace(self, **changes) -> "RunConfig":
         """A copy with some fields changed (validated again)."""

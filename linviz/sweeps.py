@@ -28,9 +28,9 @@ def run_state(s: TrainState, r: int) -> TrainState:
                    diverged_epoch=int(np.asarray(s.diverged_epoch)[r]) if diverged else None)
 
 
-def run_kinds(cfg: RunConfig, s: TrainState, best=None) -> list[str]:
+def run_kinds(cfg: RunConfig, s: TrainState, best=None, reachable=None) -> list[str]:
     """converged / not-converged / diverged / initial, per run (as report.outcome judges a finished run)."""
-    return [outcome(cfg, run_state(s, r), best=best)[0] for r in range(len(cfg.lrs))]
+    return [outcome(cfg, run_state(s, r), best=best, reachable=reachable)[0] for r in range(len(cfg.lrs))]
 
 
 def _listed(items: list[str], at_most: int = MAX_NAMED) -> str:
@@ -38,11 +38,12 @@ def _listed(items: list[str], at_most: int = MAX_NAMED) -> str:
     return ", ".join(items[:at_most]) + more
 
 
-def sweep_outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None) -> tuple[str, str]:
+def sweep_outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None,
+                  reachable=None) -> tuple[str, str]:
     """(kind, sentence) for a whole sweep. kind: initial, running, converged (all), diverged (all), mixed."""
     if s.epoch == 0:
         return "initial", "Not trained yet: press Train."
-    kinds = run_kinds(cfg, s, best)
+    kinds = run_kinds(cfg, s, best, reachable)
     err = np.max(np.abs(np.atleast_2d(s.weights) - np.asarray(cfg.true_weights)), axis=1)
     de = np.asarray(s.diverged_epoch)
     text = {"converged": lambda r, lr: f"lr {lr}", "not-converged": lambda r, lr: f"lr {lr} ({err[r]:.3g})",

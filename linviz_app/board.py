@@ -45,7 +45,7 @@ class Board:
             return
         s, cfg, v = live.state, live.cfg, live.history.view()
         judge = sweep_outcome if cfg.is_sweep else outcome
-        kind, sentence = judge(cfg, s, running=live.status == "running", best=live.best)
+        kind, sentence = judge(cfg, s, running=live.status == "running", best=live.best, reachable=live.reachable)
         box = {"diverged": self.status.error, "converged": self.status.success}.get(kind, self.status.info)
         paused = " · paused" if live.status == "paused" else " · stopped" if live.status == "stopped" else ""
         what = "Learning-rate ladder · " if live.ladder else f"{len(cfg.lrs)} learning rates · " if cfg.is_sweep else ""

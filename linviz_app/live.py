@@ -10,7 +10,7 @@ import time
 from dataclasses import fields
 
 from linviz import RunConfig, Trainer
-from linviz.analysis import least_squares
+from linviz.analysis import least_squares, reachable_solution
 from linviz.config import fmt_number
 from linviz.fields import BY_ATTR
 from linviz.history import History
@@ -66,6 +66,7 @@ class LiveRun:
         self.trainer: Trainer | None = None
         self.history: History | None = None
         self.best = None  # least-squares weights when the labels are noisy: where training should end
+        self.reachable = None  # where training ends when the samples do not determine the weights
         self.status = "idle"  # idle, running, paused, stopped, done
         self.notice = ""      # something the page should say once, e.g. why a run ended
 
@@ -80,6 +81,7 @@ class LiveRun:
             self.cfg, self.trainer = cfg, Trainer(cfg)
             self.source, self.ladder = source or cfg, ladder
             self.best = least_squares(self.trainer.data) if cfg.noise_std > 0 else None
+            self.reachable = reachable_solution(cfg, self.trainer.data)
             self.history = History(cfg.n_weights, runs=len(cfg.lrs) if cfg.is_sweep else 0)
             self.history.append(self.trainer.state)
             self.status, self.notice = ("paused" if paused else "running"), ""
