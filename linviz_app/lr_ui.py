@@ -42,7 +42,8 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
     a = cached_analysis(cfg)
     r = a.classify(cfg.lr)
     to = "" if a.determined else " of the fit training reaches"  # many weights fit: no epochs reach the true ones
-    epochs = f", ~{r.epochs:,.0f} epochs to within 0.01{to}" if np.isfinite(r.epochs) and r.kind != "diverges" else ""
+    n = max(1, round(r.epochs)) if np.isfinite(r.epochs) else 0
+    epochs = f", ~{n:,} epoch{'s' * (n != 1)} to within 0.01{to}" if n and r.kind != "diverges" else ""
     if np.isfinite(a.threshold):
         est = "" if a.exact else " (estimate)"
         st.markdown(f"Your lr is **{cfg.lr / a.threshold:.2g} x** the divergence threshold "
