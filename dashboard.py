@@ -50,7 +50,10 @@ def on_step():
         cfg, _ = widgets.parse_widgets()
         if cfg is None:
             return
-        live.start(cfg, paused=True)
+        if live.status == "stopped" and cfg == live.source:
+            live.reopen()  # Step after Stop goes on from where the run stopped, as Stop kept it
+        else:
+            live.start(cfg, paused=True)
     live.pause()
     live.step()
 
@@ -156,8 +159,11 @@ def main():
     st.html(COMPACT)
     st.markdown("### Watch PyTorch learn **y = w · x**")
     speed = controls_ui(live, can_train=cfg is not None)
-    for attr, message in url_errors.items():
-        st.warning(md_escape(f"A setting in this link was not usable, so its default is used instead. {message}"))
+    if url_errors:  # one box, however many: the charts stay in view
+        items = [f"- {md_escape(m)}" for m in url_errors.values()]
+        more = [f"- and {len(items) - 5} more"] if len(items) > 5 else []
+        st.warning("\n".join(["Settings in this link that were not usable, so their defaults are used instead:",
+                               *items[:5], *more]))
     if errors:
         st.error("Fix the highlighted settings in the sidebar to train.")
     elif long_run_warning(cfg):

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from .engine import TrainState, train
-from .errors import ConfigError
+from .errors import ConfigError, fmt_number
 from .estimate import long_run_warning
 from .fields import FIELDS
 from .query import DEFAULTS, parse_config, parse_field, to_query
@@ -160,7 +160,7 @@ def _fmt_loss(v: float) -> str:
 def _fmt_runs(values, lrs) -> str:
     if np.ndim(values) == 0:
         return _fmt_loss(values)
-    return ", ".join(f"{_fmt_loss(v)} (lr {lr:g})" for v, lr in zip(values, lrs))
+    return ", ".join(f"{_fmt_loss(v)} (lr {fmt_number(lr)})" for v, lr in zip(values, lrs))
 
 
 def _as_json(s: TrainState) -> str:
@@ -175,7 +175,7 @@ def _as_json(s: TrainState) -> str:
 
 
 def _summary(cfg, s: TrainState) -> str:
-    rows = [f"{'weight':>8} {'true':>12} " + " ".join(f"{'learned' if not cfg.is_sweep else f'lr {lr:g}':>12}"
+    rows = [f"{'weight':>8} {'true':>12} " + " ".join(f"{'learned' if not cfg.is_sweep else f'lr {fmt_number(lr)}':>12}"
                                                         for lr in cfg.lrs)]
     learned = np.atleast_2d(s.weights)
     for i, w in enumerate(cfg.true_weights):
@@ -212,11 +212,11 @@ def _train(cfg, args) -> int:
         _say(f"interrupted after epoch {state.epoch if state else 0}")
         return EXIT_INTERRUPTED
     if not args.json:
-        print("training done")
+        print("training stopped: it diverged" if np.all(state.diverged) else "training done")
         print(_summary(cfg, state), flush=True)
     diverged = np.atleast_1d(state.diverged_epoch if cfg.is_sweep else (state.diverged_epoch or -1))
     if (diverged >= 0).any():
-        which = [f"lr {lr:g} at epoch {e}" for lr, e in zip(cfg.lrs, diverged) if e >= 0]
+        which = [f"lr {fmt_number(lr)} at epoch {e}" for lr, e in zip(cfg.lrs, diverged) if e >= 0]
         _say(f"diverged ({', '.join(which)}): the loss blew up, so training stopped there. "
              "Try a smaller learning rate.")
         return EXIT_DIVERGED

@@ -35,7 +35,8 @@ def long_run_warning(cfg: RunConfig) -> str | None:
     s = estimate_seconds(cfg)
     if s <= LONG_RUN_S:
         return None
-    when = f"{s / 60:.0f} minutes" if s < 7200 else f"{s / 3600:.1f} hours"
+    minutes = round(s / 60)
+    when = f"{minutes} minute{'s' * (minutes != 1)}" if s < 7200 else f"{s / 3600:.1f} hours"
     runs = f" x {len(cfg.lrs):,} learning rates" if cfg.is_sweep else ""
     what = "This sweep is" if cfg.is_sweep else "This run is"
     fewer = "Fewer epochs, samples or learning rates" if cfg.is_sweep else "Fewer epochs or samples"

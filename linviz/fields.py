@@ -79,7 +79,7 @@ class Field:
         t = text.translate(_FULL_WIDTH).strip()
         if not t.isascii():
             bad = next(c for c in t if not c.isascii())
-            raise self.error(text, f"{bad!r} is not a character a number or a choice is written with.")
+            raise self.error(text, f"{bad!r} cannot be read: write digits 0-9, a sign, a point, e or a comma.")
         if self.kind in ("floats", "lrs"):
             parts = [p for p in re.split(r"[\s,;]+", t.strip("[]()").strip()) if p]
             if not parts:

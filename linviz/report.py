@@ -24,7 +24,7 @@ def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None, rea
     err = float(np.max(np.abs(np.asarray(s.weights) - np.asarray(cfg.true_weights))))
     if s.diverged:
         return "diverged", (f"Diverged at epoch {s.diverged_epoch} with lr {fmt_number(s.lr)}: the loss blew up, so "
-                            f"training stopped. Showing epoch {s.diverged_epoch - 1}, the last finite one. "
+                            f"training stopped. Showing epoch {s.diverged_epoch - 1}, the last one before it blew up. "
                             "Try a smaller learning rate.")
     if running:
         return "running", f"Running: max |w - w*| = {err:.3g}"

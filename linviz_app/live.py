@@ -86,6 +86,12 @@ class LiveRun:
             self.history.append(self.trainer.state)
             self.status, self.notice = ("paused" if paused else "running"), ""
 
+    def reopen(self) -> None:
+        """A stopped run goes on, paused: Step after Stop continues from the epoch Stop kept."""
+        with self.lock:
+            if self.status == "stopped" and self.trainer is not None and not self.trainer.done:
+                self.status = "paused"
+
     def step(self) -> None:
         """One epoch (the Step button, or one tick of the live loop)."""
         with self.lock:

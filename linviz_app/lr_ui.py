@@ -42,23 +42,37 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
     a = cached_analysis(cfg)
     r = a.classify(cfg.lr)
     to = "" if a.determined else " of the fit training reaches"  # many weights fit: no epochs reach the true ones
-    n = max(1, round(r.epochs)) if np.isfinite(r.epochs) else 0
-    epochs = f", ~{n:,} epoch{'s' * (n != 1)} to within 0.01{to}" if n and r.kind != "diverges" else ""
-    if np.isfinite(a.threshold):
-        est = "" if a.exact else " (estimate)"
-        st.markdown(f"Your lr is **{cfg.lr / a.threshold:.2g} x** the divergence threshold "
-                            f"({_short(a.threshold)}{est}): **{r.kind}**{epochs}.")
+    epochs = _epochs_text(r.epochs, to) if r.kind != "diverges" else ""
+    if np.isfinite(a.threshold) and not a.exact:  # regimes and epoch counts of an estimate can be far off
+        where = "below" if cfg.lr < a.threshold else "above"
+        st.markdown(f"Your lr is **{_short(cfg.lr / a.threshold)} x** the divergence threshold, estimated at "
+                    f"{_short(a.threshold)}: {where} it, so it should "
+                    f"{'converge' if where == 'below' else '**diverge**'}. This data is too large to work out "
+                    "how fast exactly; train and see.")
+    elif np.isfinite(a.threshold):
+        st.markdown(f"Your lr is **{_short(cfg.lr / a.threshold)} x** the divergence threshold "
+                    f"({_short(a.threshold)}): **{r.kind}**{epochs}.")
         lrs = np.geomspace(min(a.threshold * 1e-3, cfg.lr / 2), max(a.threshold * 3, cfg.lr * 2), 150)
         kinds = [x.kind for x in a.classify_many(lrs)]
         st.plotly_chart(lr_band_figure(lrs, kinds, cfg.lr, a.threshold), key="lr_band",
                                 config={"displayModeBar": False})
-        if np.isfinite(a.best_lr):
+        if np.isfinite(a.best_lr) and a.exact:
             st.button(f"Use the fastest lr ({_short(a.best_lr)})", on_click=set_lr, args=(a.best_lr,),
                       key="btn_fastest_lr", use_container_width=True)
     else:
         st.caption(a.note[:1].upper() + a.note[1:])
     if a.notes:  # rank (many weights fit the samples), several stable ranges, estimates
         st.caption(" ".join(a.notes))
+
+
+def _epochs_text(epochs: float, to: str) -> str:
+    """", ~86 epochs to within 0.01": counts beyond any run's reach read as what they mean."""
+    if not np.isfinite(epochs):
+        return ""
+    if epochs > 1e6:
+        return f", ~{epochs:.0e} epochs to within 0.01{to}: never, in practice"
+    n = max(1, round(epochs))
+    return f", ~{n:,} epoch{'s' * (n != 1)} to within 0.01{to}"
 
 
 def _apply_preset() -> None:
@@ -94,6 +108,8 @@ def landscape_ui(cfg: RunConfig | None, live):
         return None
     data = live.trainer.data if live.trainer else make_dataset(run_cfg)
     others = [f"{names[k]} = {run_cfg.true_weights[k]:g}" for k in range(run_cfg.n_weights) if k not in (i, j)]
+    if len(others) > 6:  # a thousand weights would push the chart off the page
+        others = [*others[:5], f"... ({len(others) - 5:,} more)"]
     a = cached_analysis(run_cfg)
     other = cached_analysis(run_cfg.replace(standardize=not run_cfg.standardize))
     raw, std = (other, a) if run_cfg.standardize else (a, other)

@@ -50,7 +50,7 @@ def test_url(key, value, field):
     at = app({key: value, "epochs": "7"} if key != "epochs" else {key: value})
     assert not at.exception
     warnings = " ".join(plain(w.value) for w in at.warning)
-    assert field in warnings and "its default is used instead" in warnings
+    assert field in warnings and "their defaults are used instead" in warnings
     assert all("![" not in w.value and "<b>" not in w.value for w in at.warning)  # markup stays text
     assert not at.button(key="btn_train").disabled  # the defaults stand in: the page still works
 

@@ -228,3 +228,20 @@ def test_divergence_at_lr_1e9_stops_cleanly_and_no_nan_reaches_charts_or_downloa
     csv_text = history_csv(live.history)
     assert "nan" not in csv_text.lower() and "inf" not in csv_text.lower()
     assert json.loads(result_json(live.cfg, live.state))["result"]["diverged"] is True
+
+
+def test_step_after_stop_goes_on_from_where_the_run_stopped():
+    at = app({"epochs": "50"})
+    at.button(key="btn_step").click().run()
+    at.button(key="btn_step").click().run()
+    live = at.session_state["live"]
+    at.button(key="btn_stop").click().run()
+    assert live.status == "stopped" and live.state.epoch == 2
+    at.button(key="btn_step").click().run()
+    assert live.status == "paused" and live.state.epoch == 3  # the same run, one epoch on
+
+
+def test_many_bad_link_parameters_share_one_warning():
+    at = app({"lr": "x", "epochs": "0", "samples": "-1", "seed": "y", "gamma": "5", "momentum": "7", "zzz": "1"})
+    assert len(at.warning) == 1
+    assert "and 2 more" in at.warning[0].value and "Learning rate (lr)" in plain(at.warning[0].value)
