@@ -45,9 +45,17 @@ def screen_epoch(page) -> int | None:
 
 
 def csv_rows(page) -> list[dict]:
-    with page.expect_download() as info:
-        page.locator(".st-key-dl_csv button").click()
-    return list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text())))
+    """The history CSV, as a click on the download button gives it. A click that lands while the page
+    replaces the button mid-rerun is lost in the browser (a student clicks again): so does this, once."""
+    for attempt in (1, 2):
+        try:
+            with page.expect_download(timeout=30_000) as info:
+                page.locator(".st-key-dl_csv button").click()
+            return list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text())))
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def test_random_interruptions_never_show_an_exception_and_downloads_match_the_screen(chromium, dashboard_url):
