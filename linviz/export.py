@@ -5,7 +5,7 @@ with the tutorial's literal loop (autograd, nn.MSELoss, torch.optim): tests/test
 subprocess and compares its final weights with linviz's to 1e-5. Only the settings in use are written out.
 """
 from .config import RunConfig, fmt_number
-from .fields import to_query
+from .query import to_query
 
 
 def _list(v) -> str:

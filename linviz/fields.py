@@ -202,9 +202,3 @@ FIELDS = (
 BY_ATTR = {f.attr: f for f in FIELDS}
 BY_KEY = {f.key: f for f in FIELDS} | BY_ATTR
 
-
-def __getattr__(name):  # the text doors moved to query.py; old imports keep working until they are updated
-    if name in ("parse_config", "parse_lenient", "to_query", "from_query", "DEFAULTS", "parse_field"):
-        from . import query
-        return getattr(query, name)
-    raise AttributeError(name)

@@ -7,8 +7,8 @@ import numpy as np
 from .analysis import TOL
 from .config import RunConfig, fmt_number
 from .engine import TrainState
-from .fields import to_query
 from .history import COLUMNS, History
+from .query import to_query
 
 CONVERGED_TOL = TOL  # |w - w*| below this on every weight reads as "converged" (the tutorial's 0.01)
 

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from linviz import RunConfig, fields, make_dataset
+from linviz import FIELDS, RunConfig, make_dataset, to_query
 from linviz.analysis import Analysis, analyze, loss_slice, slice_condition
 from linviz.config import fmt_number
 from linviz.export import standalone_script
@@ -80,7 +80,7 @@ def _apply_preset() -> None:
     if name in PRESETS:
         seed = st.session_state.get(widgets.KEY["seed"], 0)
         cfg = preset(name, seed)
-        for f in fields.FIELDS:
+        for f in FIELDS:
             st.session_state[widgets.KEY[f.attr]] = widgets.widget_value(cfg, f.attr)
 
 
@@ -163,7 +163,7 @@ def pin(live) -> None:
 
 def differing_settings(cfgs: list[RunConfig]) -> dict[str, list[str]]:
     """Only the settings that differ between the runs: {key: [value per run]}."""
-    rows = [fields.to_query(c, full=True) for c in cfgs]
+    rows = [to_query(c, full=True) for c in cfgs]
     return {k: [r[k] for r in rows] for k in rows[0] if len({r[k] for r in rows}) > 1}
 
 
