@@ -1,14 +1,49 @@
-"""What this machine can run: its devices and free memory (the rest of validation is the field table's)."""
+"""What this machine can run: its devices and free memory, checked once where a run starts.
+
+A RunConfig is a pure value: it is valid or not whatever the machine. Whether *this* machine can train it
+(is CUDA here, is there memory for 4.6M samples x 1000 weights) is asked here, by the page when it reads
+the sidebar, by the CLI before it trains, and by the Trainer.
+"""
 import os
 
+from .analysis import analysis_memory
+from .config import RunConfig
 from .devices import available_devices, why_missing
 from .errors import ConfigError
+from .fields import BY_ATTR
 
 
-def check_device(name):
+def check_machine(cfg: RunConfig) -> None:
+    """Raise ConfigError (naming the field) when this machine cannot run cfg: its device or its memory."""
+    check_device(cfg.device)
+    need, have = memory_needed(cfg), available_memory()
+    if need > have / 2:
+        raise ConfigError("n_samples", cfg.n_samples,
+                          f"{cfg.n_samples:,} samples x {cfg.n_weights:,} weights ({BY_ATTR['true_weights'].name}) "
+                          f"need about {need / 2**30:.1f} GiB, but only {have / 2**30:.1f} GiB of memory is free. "
+                          "Use fewer samples or weights.",
+                          label=BY_ATTR["n_samples"].name, fields=("n_samples", "true_weights"))
+
+
+def check_device(name: str) -> None:
     if name != "auto" and name not in available_devices():
         raise ConfigError("device", name, f"Not available here: {why_missing(name)}. "
-                          f"Available: auto, {', '.join(available_devices())}.", label="Device (device)")
+                          f"Available: auto, {', '.join(available_devices())}.", label=BY_ATTR["device"].name)
+
+
+def memory_needed(cfg: RunConfig) -> int:
+    """Bytes the server allocates for cfg at its peak: data, engine, history and analysis.
+
+    Measured (peak RSS above an idle process, 2M x 4 to 20k x 1000): 23-43 bytes per sample x weight for
+    the data (int64 draw, float32 copy, float64 engine copy, a shuffled copy), ~64 bytes per sample of
+    vectors, the cached masked Grams (up to 64 MiB); per run, a (N,) float64 residual and its square per
+    evaluation, the (128, 128) triangular solve and a bounded history (32 MiB at most); and what the
+    lr analysis allocates (analysis.analysis_memory, bounded by its work caps)."""
+    n, d, runs = cfg.n_samples, cfg.n_weights, len(cfg.lrs)
+    data = 32 * n * d + 64 * n + min(64 * 2**20, 1024 * n)
+    per_run = 16 * n + 128 * 128 * 8 + 64 * d
+    history = min(32 * 2**20, runs * 16_000 * (d + 4))
+    return data + runs * per_run + history + analysis_memory(cfg)
 
 
 def available_memory() -> int:

@@ -19,6 +19,7 @@ import threading
 import numpy as np
 import torch
 
+from .checks import check_machine
 from .engine import TrainState, train
 from .errors import ConfigError, fmt_number
 from .estimate import long_run_warning
@@ -196,6 +197,7 @@ def _parse(argv: list[str]):
     except (ValueError, OverflowError, ArithmeticError) as e:  # the text could not be read at all
         raise _unreadable(values, e) from e
     args.print_every = 10 if args.print_every is None else _print_every(args.print_every)
+    check_machine(cfg)  # a valid setting this machine cannot run: no CUDA, or not enough memory
     return command, cfg, args
 
 

@@ -7,7 +7,6 @@ messages name both fields.
 """
 from dataclasses import dataclass, fields
 
-from .checks import available_memory, check_device
 from .errors import ConfigError, fmt_number
 from .fields import BY_ATTR, OPTIMIZERS, SCHEDULES
 
@@ -40,7 +39,6 @@ class RunConfig:
     def __post_init__(self):
         for f in fields(self):  # each field alone, by its entry in the field table
             object.__setattr__(self, f.name, BY_ATTR[f.name].check(getattr(self, f.name)))
-        check_device(self.device)
         self._check_cross_fields()
 
     def _check_cross_fields(self):
@@ -58,12 +56,6 @@ class RunConfig:
             raise _cross("batch_size", self.batch_size, ("n_samples", "test_fraction"),
                          f"It can be at most the number of training samples ({self.n_train:,}): "
                          f"{name('n_samples')} {self.n_samples:,}{split}.")
-        need, have = self.memory_estimate(), available_memory()
-        if need > have / 2:
-            raise _cross("n_samples", self.n_samples, ("true_weights",),
-                         f"{self.n_samples:,} samples x {self.n_weights:,} weights ({name('true_weights')}) "
-                         f"need about {need / 2**30:.1f} GiB, but only {have / 2**30:.1f} GiB of memory is free. "
-                         "Use fewer samples or weights.")
 
     @property
     def lrs(self) -> tuple:
@@ -86,21 +78,6 @@ class RunConfig:
     @property
     def n_train(self) -> int:
         return self.n_samples - self.n_test
-
-    def memory_estimate(self) -> int:
-        """Bytes the server allocates for this setting at its peak: data, engine, history and analysis.
-
-        Measured (peak RSS above an idle process, 2M x 4 to 20k x 1000): 23-43 bytes per sample x weight for
-        the data (int64 draw, float32 copy, float64 engine copy, a shuffled copy), ~64 bytes per sample of
-        vectors, the cached masked Grams (up to 64 MiB); per run, a (N,) float64 residual and its square per
-        evaluation, the (128, 128) triangular solve and a bounded history (32 MiB at most); and what the
-        lr analysis allocates (analysis.analysis_memory, bounded by its work caps)."""
-        n, d, runs = self.n_samples, self.n_weights, len(self.lrs)
-        data = 32 * n * d + 64 * n + min(64 * 2**20, 1024 * n)
-        per_run = 16 * n + 128 * 128 * 8 + 64 * d
-        history = min(32 * 2**20, runs * 16_000 * (d + 4))
-        from .analysis import analysis_memory  # here: analysis imports data, which imports this module
-        return data + runs * per_run + history + analysis_memory(self)
 
     def replace(self, **changes) -> "RunConfig":
         """A copy with some fields changed (validated again)."""

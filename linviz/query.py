@@ -74,18 +74,22 @@ def parse_config(values: Mapping[str, Any], base: RunConfig = DEFAULTS) -> RunCo
     return RunConfig(**{**_values(base), **parsed})
 
 
-def parse_lenient(values: Mapping[str, Any], base: RunConfig = DEFAULTS) -> tuple[RunConfig, dict]:
+def parse_lenient(values: Mapping[str, Any], base: RunConfig = DEFAULTS, check=None) -> tuple[RunConfig, dict]:
     """Like parse_config, but keep `base`'s value for each bad field; return {field: message} saying what
-    was changed. A rule over two fields that fails sets back the field it names, then the others it names."""
+    was changed. A rule over two fields that fails sets back the field it names, then the others it names.
+    `check(cfg)` may refuse more (the page passes checks.check_machine: a link made on a GPU machine)."""
     parsed, errors = _read(values)
     messages = {attr: e.message for attr, e in errors.items()}
     while True:
         try:
-            return RunConfig(**{**_values(base), **parsed}), messages
+            cfg = RunConfig(**{**_values(base), **parsed})
+            if check is not None:
+                check(cfg)
+            return cfg, messages
         except ConfigError as e:
             attr = next((a for a in e.fields if a in parsed), None)
-            if attr is None:  # base itself fails on this machine (e.g. its device is missing): cannot happen
-                raise                     # for DEFAULTS, which uses device auto
+            if attr is None:  # base itself fails: cannot happen for DEFAULTS (device auto, ten samples)
+                raise
             kept = fmt_value(getattr(base, attr))
             messages[attr] = f"{e.message} So {BY_ATTR[attr].label} keeps {kept}."
             parsed.pop(attr)

@@ -8,6 +8,7 @@ the table's check names what is wrong instead.
 import streamlit as st
 
 from linviz import FIELDS, RunConfig, available_devices, parse_config, parse_lenient, to_query
+from linviz.checks import check_machine
 from linviz.config import ConfigError, fmt_number
 from linviz.devices import why_missing
 from linviz.fields import Field
@@ -31,7 +32,7 @@ def widget_value(cfg: RunConfig, attr: str):
 def init_from_url() -> dict:
     """On a session's first run: fill the widgets from the URL; return {field: message} for bad parameters."""
     if "url_errors" not in st.session_state:
-        cfg, errors = parse_lenient(dict(st.query_params.to_dict()))
+        cfg, errors = parse_lenient(dict(st.query_params.to_dict()), check=check_machine)
         for f in FIELDS:
             st.session_state[KEY[f.attr]] = widget_value(cfg, f.attr)
         st.session_state["url_errors"] = errors
@@ -46,7 +47,9 @@ def current_values() -> dict:
 def parse_widgets() -> tuple[RunConfig | None, dict]:
     """(config or None, {field: message}) from the current widget values."""
     try:
-        return parse_config(current_values()), {}
+        cfg = parse_config(current_values())
+        check_machine(cfg)  # once per script run: can this server train it (memory, device)?
+        return cfg, {}
     except ConfigError as e:
         return None, e.errors
 

@@ -1,9 +1,7 @@
 """Chart builders are pure functions: check them without a browser, with Plotly's full validation."""
-import base64
-
 import numpy as np
-import plotly.graph_objects as go
 import pytest
+from helpers_figures import arr, valid
 
 from linviz import RunConfig, Trainer
 from linviz.history import History
@@ -19,21 +17,6 @@ def view_of(cfg: RunConfig, lr_change_at: int | None = None) -> dict:
             t.set_lr(cfg.lr * 2)
         h.append(t.step())
     return h.view()
-
-
-def arr(x) -> np.ndarray:
-    """A trace's numbers, whether Plotly kept a list or packed a typed array ({'dtype', 'bdata', 'shape'})."""
-    if isinstance(x, dict):
-        a = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"])
-        return a.reshape([int(n) for n in str(x["shape"]).split(",")]) if "shape" in x else a
-    return np.asarray(x)
-
-
-def valid(fig: go.Figure) -> dict:
-    """Re-build with Plotly's validation on (a typo in a property name fails here); return the figure's dict."""
-    spec = fig.to_dict()
-    go.Figure(spec)
-    return spec
 
 
 def test_loss_figure_has_mean_last_sample_and_test_traces_on_a_log_axis():

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers_figures import arr
 from streamlit.testing.v1 import AppTest
-from test_charts import arr
 
 from linviz import RunConfig
 from linviz.analysis import analyze

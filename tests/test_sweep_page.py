@@ -9,7 +9,7 @@ import threading
 
 import numpy as np
 import pytest
-from test_charts import arr
+from helpers_figures import arr
 from test_dashboard import app, charts, open_tab, texts, train
 
 from linviz.sweeps import sweep_csv, sweep_json

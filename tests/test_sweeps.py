@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from test_charts import arr, valid
+from helpers_figures import arr, valid
 
 from linviz import RunConfig, Trainer, train
 from linviz.history import MAX_BYTES, MIN_ROWS, History, alive, rows_for
