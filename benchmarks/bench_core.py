@@ -2,7 +2,7 @@
 
     python benchmarks/bench_core.py [--repeats 7]
 
-Prints three ratios (medians over interleaved repeats; these machines are noisy):
+Prints four ratios (medians over interleaved repeats; these machines are noisy):
   1. tutorial configuration: literal loop time / linviz time          (target >= 1.1)
   2. 32-value lr sweep time / one run time, same engine and data       (target <= 1.2)
   3. batch-1 epoch, 20,000 samples x 100 weights: steps/s ratio        (target >= 10)
@@ -54,13 +54,13 @@ def main():
 
     cfg = RunConfig(device="cpu")
     data = make_dataset(cfg)
-    w0 = Trainer(cfg, data).state.weights
+    w0 = Trainer(cfg, data).state.run(0).weights
     pairs, diff = [], 0.0
     for _ in range(n):
         t_lit, w_lit = timed(lambda: literal(cfg, data, w0))
         t_core, s = timed(lambda: run_core(cfg, data))
         pairs.append((t_lit, t_core))
-        diff = max(diff, float(np.abs(s.weights - w_lit).max() / np.abs(w_lit).max()))
+        diff = max(diff, float(np.abs(s.run(0).weights - w_lit).max() / np.abs(w_lit).max()))
     t_lit, t_core, r1 = median_ratio(pairs)
     ok &= r1 >= 1.1
     print(f"1. tutorial config (4 weights, 10 samples, 100 epochs): literal {t_lit * 1e3:.1f} ms, "
@@ -77,7 +77,7 @@ def main():
 
     big = RunConfig(true_weights=tuple(range(1, 101)), n_samples=20_000, lr=1e-7, epochs=1, device="cpu")
     bdata = make_dataset(big)
-    bw0 = Trainer(big, bdata).state.weights
+    bw0 = Trainer(big, bdata).state.run(0).weights
     sub = 2_000  # the literal loop's steps/s does not depend on N; timing 2,000 of its steps keeps this short
     pairs = []
     for _ in range(max(3, n // 2)):

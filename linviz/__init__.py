@@ -7,23 +7,25 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for editors and linters; at run time each name loads when first used
-    from .config import ConfigError, RunConfig
+    from .config import RunConfig
     from .data import Dataset, make_dataset
     from .devices import available_devices, resolve_device
-    from .engine import Trainer, TrainState, train
+    from .engine import Trainer, train
+    from .errors import ConfigError
     from .fields import FIELDS
     from .model import LinearModel, initial_weights
     from .query import from_query, parse_config, parse_lenient, to_query
+    from .state import RunState, TrainState
     from .tutorial import tutorial_train
 
 _WHERE = {  # name -> the module that defines it
-    "ConfigError": "config", "RunConfig": "config", "Dataset": "data", "make_dataset": "data",
-    "available_devices": "devices", "resolve_device": "devices", "Trainer": "engine", "TrainState": "engine",
-    "train": "engine", "FIELDS": "fields", "LinearModel": "model", "initial_weights": "model",
+    "ConfigError": "errors", "RunConfig": "config", "Dataset": "data", "make_dataset": "data",
+    "available_devices": "devices", "resolve_device": "devices", "RunState": "state", "Trainer": "engine",
+    "TrainState": "state", "train": "engine", "FIELDS": "fields", "LinearModel": "model", "initial_weights": "model",
     "from_query": "query", "parse_config": "query", "parse_lenient": "query", "to_query": "query",
     "tutorial_train": "tutorial",
 }
-__all__ = ["FIELDS", "ConfigError", "Dataset", "LinearModel", "RunConfig", "TrainState", "Trainer",
+__all__ = ["FIELDS", "ConfigError", "Dataset", "LinearModel", "RunConfig", "RunState", "TrainState", "Trainer",
            "available_devices", "from_query", "initial_weights", "make_dataset", "parse_config", "parse_lenient",
            "resolve_device", "to_query", "train", "tutorial_train"]
 

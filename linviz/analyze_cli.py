@@ -1,9 +1,11 @@
 """`python -m linviz analyze <flags>`: what the data says about learning rates, printed."""
 import numpy as np
 
-from .analysis import LADDER, TOL, Analysis, analyze, slice_condition
-from .config import RunConfig, fmt_number
+from .analysis import LADDER, TOL, Analysis, analyze
+from .config import RunConfig
 from .data import make_dataset
+from .landscape import slice_condition
+from .text import fmt_number
 
 
 def _vec(v) -> str:
@@ -51,7 +53,8 @@ def _table(cfg: RunConfig, a: Analysis) -> list[str]:
     return lines
 
 
-def report(cfg: RunConfig) -> str:
+def analysis_text(cfg: RunConfig) -> str:
+    """What `python -m linviz analyze` prints for cfg: the data, its fits, the thresholds and a table of lrs."""
     data = make_dataset(cfg)
     a = analyze(cfg, data)
     lam = a.eigenvalues

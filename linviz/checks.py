@@ -1,12 +1,13 @@
 """What this machine can run: its devices and free memory, checked once where a run starts.
 
 A RunConfig is a pure value: it is valid or not whatever the machine. Whether *this* machine can train it
-(is CUDA here, is there memory for 4.6M samples x 1000 weights) is asked here, by the page when it reads
-the sidebar, by the CLI before it trains, and by the Trainer.
+(is CUDA here, is there memory for 4.6M samples x 1000 weights) is asked here: by the Trainer, where every
+run starts, and earlier by the doors that name a bad field before anything runs (the page's sidebar and
+links, the CLI before it trains or analyses).
 """
 import os
 
-from .analysis import analysis_memory
+from .analysis_cost import analysis_memory
 from .config import RunConfig
 from .devices import available_devices, why_missing
 from .errors import ConfigError

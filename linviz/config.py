@@ -7,15 +7,17 @@ messages name both fields.
 """
 from dataclasses import dataclass, fields
 
-from .errors import ConfigError, fmt_number
-from .fields import BY_ATTR, OPTIMIZERS, SCHEDULES
-
-__all__ = ["OPTIMIZERS", "SCHEDULES", "ConfigError", "RunConfig", "fmt_number"]
+from .errors import ConfigError
+from .fields import BY_ATTR
+from .text import fmt_number
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    """All settings of one training run (or one sweep, when `lr` is a sequence)."""
+    """All settings of one training run (or one sweep, when `lr` is a sequence).
+
+    A pure value: valid or not whatever the machine, so a link made on a GPU machine opens anywhere. Whether
+    this machine can run it (its device, its memory) is checks.check_machine's question, asked where a run starts."""
 
     true_weights: tuple = (2.0, 3.0, 4.0, 7.0)  # the tutorial's weights; the model must find them
     n_samples: int = 10           # the tutorial generates ten samples
@@ -64,7 +66,7 @@ class RunConfig:
 
     @property
     def is_sweep(self) -> bool:
-        """True when lr was given as a sequence: states then carry one row per run."""
+        """True when lr was given as a sequence (even of one lr): the page and the CLI show one line per lr."""
         return isinstance(self.lr, tuple)
 
     @property
@@ -73,6 +75,7 @@ class RunConfig:
 
     @property
     def n_test(self) -> int:
+        """Samples held out for the test loss: at least one whenever test_fraction is above 0."""
         return max(1, round(self.n_samples * self.test_fraction)) if self.test_fraction > 0 else 0
 
     @property

@@ -1,49 +1,33 @@
-"""Training: the tutorial's updates without autograd's per-step overhead, one frozen state per epoch.
+"""Training: the tutorial's updates without autograd's per-step overhead, one frozen TrainState per epoch.
 
 The updates (updates.py) do what autograd + torch.optim would; tests/test_fidelity.py checks them against
 the literal loop in tutorial.py. R runs (an lr sweep) share one (R, D) weight and train in one pass.
 """
 import time
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from . import updates
+from .checks import check_machine
 from .config import RunConfig
 from .data import Dataset, make_dataset
 from .devices import resolve_device
 from .model import LinearModel, initial_weights
+from .state import TrainState
 
 DIVERGE_FACTOR = 1e10  # a run whose loss grows this much above its start (or is not finite) has diverged
-
-
-@dataclass(frozen=True)
-class TrainState:
-    """One epoch's outcome. Scalars for a single run; arrays with one entry per run for an lr sweep.
-
-    Weights are in the units of the raw features, so they approach `true_weights` even when standardised.
-    A diverged run keeps showing its last finite epoch; `diverged_epoch` says when it blew up."""
-
-    epoch: int
-    weights: np.ndarray        # (D,) or (R, D)
-    loss: float | np.ndarray   # mean squared error over the whole training set after the epoch
-    last_loss: float | np.ndarray | None  # loss of the epoch's last step: the number the tutorial prints
-    test_loss: float | np.ndarray | None  # None without a test split
-    lr: float | np.ndarray     # learning rate this epoch used (after the schedule)
-    grad_norm: float | np.ndarray  # |gradient of the training loss| at the new weights
-    diverged: bool | np.ndarray
-    diverged_epoch: int | None | np.ndarray  # sweeps: -1 where a run has not diverged
-    elapsed: float             # seconds spent training so far (pauses not counted)
-    steps: int                 # optimiser steps taken so far (per run)
 
 
 class Trainer:
     """Holds one training run (or sweep) and advances it an epoch at a time.
 
-    `train()` wraps it as a generator; the dashboard drives it directly to pause, step and change lr."""
+    `train()` wraps it as a generator; the dashboard drives it directly to pause, step and change lr.
+    A run starts here, so here the machine is asked, once, whether it can run cfg (checks.check_machine:
+    its device, its memory); a ConfigError names the field when it cannot."""
 
     def __init__(self, cfg: RunConfig, data: Dataset | None = None):
+        check_machine(cfg)
         self.cfg = cfg
         self.data = data if data is not None else make_dataset(cfg)
         dev = self.device = resolve_device(cfg.device)
@@ -56,16 +40,21 @@ class Trainer:
         self._buffers = [torch.zeros_like(self.model.weight) for _ in range(2)]  # momentum / Adam moments
         self._shuffler = np.random.default_rng([cfg.seed, 1])
         self._plan = None if cfg.shuffle else self._prepare(self.X, self.y)
-        self.frozen = np.zeros(runs, bool)  # diverged runs stop updating, at their last finite weights
-        self.diverged_epoch = np.full(runs, -1)
+        self.diverged_epoch = np.full(runs, -1)  # -1 while a run has not diverged
         self.epoch = self.steps = 0
         self.elapsed = 0.0
         loss, grad_norm, test_loss = self._evaluate()
         self._limit = DIVERGE_FACTOR * np.maximum(loss, 1.0)
         self._last_good_w = self.model.weight.detach().clone()  # what a run that blows up goes back to
-        # what each run last reported; frozen runs keep reporting it. Before any step, last_loss is the loss.
+        # what each run last reported; a frozen run keeps reporting it. A run frozen in its first epoch reports
+        # its initial loss as its last step's.
         self._shown = {"loss": loss, "last_loss": loss, "grad_norm": grad_norm, "test_loss": test_loss}
-        self.state = self._state(loss, None, grad_norm, test_loss, self.lr_at(0))
+        self.state = self._state(self.lr_at(0))
+
+    @property
+    def frozen(self) -> np.ndarray:
+        """(R,) bool: diverged runs stop updating, at their last finite weights."""
+        return self.diverged_epoch >= 0
 
     @property
     def done(self) -> bool:
@@ -100,7 +89,8 @@ class Trainer:
         loss, grad_norm, test_loss = self._evaluate()
         self._check_divergence(loss)
         self.elapsed += time.perf_counter() - t0
-        self.state = self._state(loss, last, grad_norm, test_loss, lr)
+        self._show(loss=loss, last_loss=last, grad_norm=grad_norm, test_loss=test_loss)
+        self.state = self._state(lr)
         return self.state
 
     def _prepare(self, X, y):
@@ -146,27 +136,21 @@ class Trainer:
                 W[rows] = self._last_good_w[rows]
                 for buf in self._buffers:
                     buf[rows] = 0.0
-            self.frozen |= new
             self.diverged_epoch[new] = self.epoch
         self._last_good_w = W.detach().clone()
 
-    def _state(self, loss, last, grad_norm, test_loss, lr) -> TrainState:
-        """Build the state; frozen runs report their last finite values, so no NaN ever leaves."""
-        fresh = {"loss": loss, "last_loss": loss if last is None else last, "grad_norm": grad_norm,
-                 "test_loss": test_loss}
+    def _show(self, **fresh) -> None:
+        """What each run reports from now on: its fresh values, or a frozen run's last finite ones (no NaN leaves)."""
         frozen = self.frozen
         self._shown = {k: None if v is None else np.where(frozen, self._shown[k], v) for k, v in fresh.items()}
+
+    def _state(self, lr: np.ndarray) -> TrainState:
         shown = self._shown
         W = self.data.to_original(self.model.weight.detach().cpu().numpy().astype(np.float64))
-        one = not self.cfg.is_sweep  # a single run reports scalars, a sweep one entry per run
-        pick = (lambda a: None if a is None else float(a[0])) if one else (lambda a: a)
-        div_epoch = self.diverged_epoch
-        return TrainState(
-            epoch=self.epoch, weights=W[0] if one else W, loss=pick(shown["loss"]),
-            last_loss=None if last is None else pick(shown["last_loss"]), test_loss=pick(shown["test_loss"]),
-            lr=pick(lr), grad_norm=pick(shown["grad_norm"]), diverged=bool(frozen[0]) if one else frozen.copy(),
-            diverged_epoch=(int(div_epoch[0]) if frozen[0] else None) if one else div_epoch.copy(),
-            elapsed=self.elapsed, steps=self.steps)
+        return TrainState(epoch=self.epoch, weights=W, loss=shown["loss"],
+                          last_loss=shown["last_loss"] if self.epoch else None, test_loss=shown["test_loss"], lr=lr,
+                          grad_norm=shown["grad_norm"], diverged_epoch=self.diverged_epoch.copy(),
+                          elapsed=self.elapsed, steps=self.steps)
 
 
 def train(cfg: RunConfig, data: Dataset | None = None):

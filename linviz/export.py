@@ -4,8 +4,9 @@ The script makes the same data (same seed, same generator calls) and the same in
 with the tutorial's literal loop (autograd, nn.MSELoss, torch.optim): tests/test_export.py runs it in a
 subprocess and compares its final weights with linviz's to 1e-5. Only the settings in use are written out.
 """
-from .config import RunConfig, fmt_number
+from .config import RunConfig
 from .query import to_query
+from .text import fmt_number
 
 
 def _list(v) -> str:

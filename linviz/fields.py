@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 
 from .devices import DEVICES
-from .errors import ConfigError, clip, fmt_number
+from .errors import ConfigError
+from .text import clip, fmt_number
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 SCHEDULES = ("constant", "step", "exp")

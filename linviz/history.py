@@ -12,7 +12,7 @@ import threading
 
 import numpy as np
 
-from .engine import TrainState
+from .state import TrainState
 
 COLUMNS = ("epoch", "loss", "last_loss", "test_loss", "lr", "elapsed")
 PER_RUN = ("loss", "last_loss", "test_loss", "lr")  # one value per run in a sweep
@@ -67,8 +67,7 @@ class History:
         if self.runs:
             out |= {name: r[:, i] for i, name in enumerate(PER_RUN)}
             out["weights"] = w
-            de = np.full(self.runs, -1) if s is None else np.asarray(s.diverged_epoch)
-            out["diverged_epoch"] = de.copy()
+            out["diverged_epoch"] = np.full(self.runs, -1) if s is None else s.diverged_epoch.copy()
         else:
             out |= {name: r[:, i, 0] for i, name in enumerate(PER_RUN)}
             out["weights"] = w[:, 0]
@@ -82,11 +81,6 @@ def alive(v: dict) -> np.ndarray:
 
 
 def _row(s: TrainState):
-    """(epoch, elapsed), per-run columns (4, R), weights (R, D) of one state."""
-    shape = np.shape(s.loss)
-    per_run = [np.broadcast_to(np.asarray(_nan(x), float), shape) for x in (s.loss, s.last_loss, s.test_loss, s.lr)]
-    return [s.epoch, s.elapsed], np.reshape(per_run, (len(PER_RUN), -1)), np.atleast_2d(s.weights)
-
-
-def _nan(v):
-    return np.nan if v is None else v
+    """(epoch, elapsed), per-run columns (4, R), weights (R, D) of one state; NaN for a column it lacks."""
+    absent = np.full(len(s.loss), np.nan)
+    return [s.epoch, s.elapsed], np.stack([absent if getattr(s, c) is None else getattr(s, c) for c in PER_RUN]), s.weights

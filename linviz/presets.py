@@ -10,6 +10,7 @@ import numpy as np
 
 from .analysis import analyze
 from .config import RunConfig
+from .engine import train
 
 SEVEN = (2.0, 3.0, 4.0, 7.0, 11.0, 5.0, 13.0)  # the tutorial's seven-weight example
 
@@ -68,15 +69,13 @@ def oscillating(seed: int) -> RunConfig:
 
     Per-sample SGD has such lrs for some data sets only; full batch always does, just below 2/lambda_max.
     Candidates are checked by training 30 epochs and keeping the first whose steps visibly reverse."""
-    from .engine import train  # here, not at the top: the engine imports nothing from presets
-
     for cfg in (RunConfig(seed=seed), RunConfig(seed=seed, batch_size=10)):
         a = analyze(cfg)
         lrs = np.unique([float(f"{f * a.threshold:.3g}") for f in np.linspace(0.999, 0.5, 120)])
         dom = a.dominant(lrs)
         flips = (dom.real < 0) & (np.abs(dom) < 0.995)  # negative, and converging within a lecture's patience
         for lr in lrs[flips][np.argsort(np.abs(dom[flips]))]:  # fastest-converging first
-            w = np.array([s.weights for s in train(cfg.replace(lr=float(lr), epochs=30))])
+            w = np.array([s.run(0).weights for s in train(cfg.replace(lr=float(lr), epochs=30))])
             if zigzag(w) > 0.6:
                 return cfg.replace(lr=float(lr), epochs=_enough_epochs(cfg, float(lr)))
     raise RuntimeError(f"no oscillating lr for seed {seed}")

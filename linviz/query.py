@@ -14,8 +14,9 @@ from dataclasses import fields
 from typing import Any
 
 from .config import RunConfig
-from .errors import ConfigError, clip, fmt_number, fmt_value
+from .errors import ConfigError
 from .fields import BY_ATTR, BY_KEY, FIELDS
+from .text import clip, fmt_number, fmt_value
 
 DEFAULTS = RunConfig()
 

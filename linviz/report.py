@@ -5,23 +5,27 @@ import json
 import numpy as np
 
 from .analysis import TOL
-from .config import RunConfig, fmt_number
-from .engine import TrainState
+from .config import RunConfig
 from .history import COLUMNS, History
 from .query import to_query
+from .state import RunState, TrainState
+from .text import fmt_number
 
 CONVERGED_TOL = TOL  # |w - w*| below this on every weight reads as "converged" (the tutorial's 0.01)
 
 
-def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None, reachable=None) -> tuple[str, str]:
-    """(kind, sentence): kind is one of running, diverged, converged, not-converged, initial.
+def outcome(cfg: RunConfig, state: TrainState, running: bool = False, best=None, reachable=None,
+            r: int = 0) -> tuple[str, str]:
+    """(kind, sentence) for run r of `state` (a single run's only one by default): kind is one of running,
+    diverged, converged, not-converged, initial.
 
     `best`: the least-squares weights (analysis.least_squares); with label noise, training converges to
     those rather than to the true weights, and the sentence says so.
     `reachable`: when the samples do not determine the weights (Analysis.determined is False), the fit
     training ends at (Analysis.reachable, or analysis.reachable_solution): reaching it counts as converged,
     and the sentence says that the samples cannot pin down the true weights."""
-    err = float(np.max(np.abs(np.asarray(s.weights) - np.asarray(cfg.true_weights))))
+    s = state.run(r)
+    err = float(np.max(np.abs(s.weights - np.asarray(cfg.true_weights))))
     if s.diverged:
         return "diverged", (f"Diverged at epoch {s.diverged_epoch} with lr {fmt_number(s.lr)}: the loss blew up, so "
                             f"training stopped. Showing epoch {s.diverged_epoch - 1}, the last one before it blew up. "
@@ -34,7 +38,7 @@ def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None, rea
         return "converged", f"Converged: max |w - w*| = {err:.2g}"
     if reachable is not None:
         return _underdetermined(cfg, s, err, np.asarray(reachable))
-    fit = None if best is None else float(np.max(np.abs(np.asarray(s.weights) - best)))
+    fit = None if best is None else float(np.max(np.abs(s.weights - best)))
     if fit is not None and fit < CONVERGED_TOL:
         return "converged", (f"Converged to the best fit of the noisy data (max distance {fit:.2g}); the label "
                              f"noise keeps it {err:.3g} from the true weights")
@@ -45,9 +49,9 @@ def outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None, rea
     return "not-converged", f"Not converged yet: max |w - w*| = {err:.3g} (more epochs, or a larger lr?)"
 
 
-def _underdetermined(cfg: RunConfig, s: TrainState, err: float, reachable: np.ndarray) -> tuple[str, str]:
+def _underdetermined(cfg: RunConfig, s: RunState, err: float, reachable: np.ndarray) -> tuple[str, str]:
     """A finished run on samples that many weights fit: at the fit it can reach, or on its way there."""
-    fit = float(np.max(np.abs(np.asarray(s.weights) - reachable)))
+    fit = float(np.max(np.abs(s.weights - reachable)))
     n = cfg.n_train
     why = (f"{n} sample{'s' * (n != 1)} cannot determine {cfg.n_weights} weights" if n < cfg.n_weights
            else "the samples do not determine the weights (their features are linearly dependent)")
@@ -61,7 +65,7 @@ def _underdetermined(cfg: RunConfig, s: TrainState, err: float, reachable: np.nd
                              f"({err:.3g} away)")
 
 
-def status_line(cfg: RunConfig, s: TrainState) -> str:
+def status_line(cfg: RunConfig, s: TrainState | RunState) -> str:
     """Epoch k of E, elapsed and steps per second."""
     rate = s.steps / s.elapsed if s.elapsed > 0 else 0.0
     return f"Epoch {s.epoch:,} of {cfg.epochs:,} · {s.elapsed:.2f} s training · {rate:,.0f} steps/s"
@@ -81,12 +85,14 @@ def history_csv(h: History) -> str:
 
 
 def result_json(cfg: RunConfig, s: TrainState | None) -> str:
-    """The settings (as URL parameters) and the result, for a lecture's notes or a bug report."""
+    """The settings (as URL parameters) and the result of a single run, for a lecture's notes or a bug report.
+
+    diverged_epoch is null while the run has not diverged (as in sweep_json and the CLI's --json)."""
     result = None
     if s is not None:
-        result = {"epoch": s.epoch, "weights": np.asarray(s.weights).tolist(), "loss": s.loss,
-                  "last_loss": s.last_loss, "test_loss": s.test_loss, "diverged": bool(s.diverged),
-                  "diverged_epoch": s.diverged_epoch, "elapsed_s": s.elapsed,
-                  "kind": outcome(cfg, s)[0]}
+        one = s.run(0)
+        result = {"epoch": one.epoch, "weights": one.weights.tolist(), "loss": one.loss,
+                  "last_loss": one.last_loss, "test_loss": one.test_loss, "diverged": one.diverged,
+                  "diverged_epoch": one.diverged_epoch, "elapsed_s": one.elapsed, "kind": outcome(cfg, s)[0]}
     return json.dumps({"settings": to_query(cfg, full=True), "true_weights": list(cfg.true_weights),
                        "result": result}, indent=2)

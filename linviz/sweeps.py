@@ -1,36 +1,26 @@
 """What an lr sweep came to: one sentence over every run, and the CSV / JSON downloads of a sweep.
 
-A sweep's TrainState has one entry per run; `run_state` cuts out one run as a single-run state, so each
-run is judged by the same `report.outcome` a single run is.
+Each run of a sweep is judged by the same `report.outcome` a single run is (its `r` picks the run).
 """
 import io
 import json
-from dataclasses import replace
 
 import numpy as np
 
-from .config import RunConfig, fmt_number
-from .engine import TrainState
+from .config import RunConfig
 from .history import History, alive
 from .query import to_query
 from .report import outcome
+from .state import TrainState
+from .text import fmt_number
 
 GROUPS = (("converged", "Converged"), ("not-converged", "Not converged yet, max |w - w*|"), ("diverged", "Diverged"))
 MAX_NAMED = 6  # runs named per group in the status line; the rest are counted
 
 
-def run_state(s: TrainState, r: int) -> TrainState:
-    """Run r of a sweep's state, as the state of a single run."""
-    pick = lambda a: None if a is None else float(np.asarray(a)[r])
-    diverged = bool(np.asarray(s.diverged)[r])
-    return replace(s, weights=np.asarray(s.weights)[r], loss=pick(s.loss), last_loss=pick(s.last_loss),
-                   test_loss=pick(s.test_loss), lr=pick(s.lr), grad_norm=pick(s.grad_norm), diverged=diverged,
-                   diverged_epoch=int(np.asarray(s.diverged_epoch)[r]) if diverged else None)
-
-
 def run_kinds(cfg: RunConfig, s: TrainState, best=None, reachable=None) -> list[str]:
     """converged / not-converged / diverged / initial, per run (as report.outcome judges a finished run)."""
-    return [outcome(cfg, run_state(s, r), best=best, reachable=reachable)[0] for r in range(len(cfg.lrs))]
+    return [outcome(cfg, s, best=best, reachable=reachable, r=r)[0] for r in range(len(cfg.lrs))]
 
 
 def _listed(items: list[str], at_most: int = MAX_NAMED) -> str:
@@ -44,8 +34,8 @@ def sweep_outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=Non
     if s.epoch == 0:
         return "initial", "Not trained yet: press Train."
     kinds = run_kinds(cfg, s, best, reachable)
-    err = np.max(np.abs(np.atleast_2d(s.weights) - np.asarray(cfg.true_weights)), axis=1)
-    de = np.asarray(s.diverged_epoch)
+    err = np.max(np.abs(s.weights - np.asarray(cfg.true_weights)), axis=1)
+    de = s.diverged_epoch
     text = {"converged": lambda r, lr: f"lr {lr}", "not-converged": lambda r, lr: f"lr {lr} ({err[r]:.3g})",
             "diverged": lambda r, lr: f"lr {lr} at epoch {de[r]}",
             "running": lambda r, lr: f"{err[r]:.3g} (lr {lr})"}
@@ -84,7 +74,7 @@ def sweep_json(cfg: RunConfig, s: TrainState | None, best=None) -> str:
         kinds = run_kinds(cfg, s, best)
         runs = []
         for r, lr in enumerate(cfg.lrs):
-            one = run_state(s, r)
+            one = s.run(r)
             runs.append({"lr": lr, "lr_now": one.lr, "weights": one.weights.tolist(), "loss": one.loss,
                          "last_loss": one.last_loss, "test_loss": one.test_loss, "diverged": one.diverged,
                          "diverged_epoch": one.diverged_epoch, "kind": kinds[r]})

@@ -7,17 +7,58 @@ return the residuals of the epoch's last batch (R, B) for the tutorial's "last-s
 Plain SGD needs no loop over steps at all. Write e_i for sample i's residual at the moment its step runs.
 Within a chunk of samples starting from weights W0,
     e_i = (W0.x_i - y_i) - sum over j in earlier batches of  lr * c_j * (x_j . x_i) * e_j,   c_j = 2/|b_j|,
-a unit lower-triangular system: one triangular solve replaces the chunk's sequential steps exactly
-(in real arithmetic), and W0 - lr * sum_j c_j e_j x_j is the weight after them. It runs in float64.
+that is (I + lr A) E = E0 with A strictly lower triangular: one triangular solve replaces the chunk's
+sequential steps, and W0 - lr * sum_j c_j e_j x_j is the weight after them.
+
+Why float64: the solve equals the steps exactly only in real arithmetic; in floating point the two round
+differently. The engine (engine.py) runs in float64, which keeps the solve within ~1e-12 relative of the
+literal loop (1e-16..1e-14 measured on the tutorial's data). MPS has no float64, so there it runs in float32
+and gives that up: agreement only to ~1e-5 relative (1e-7..1e-6 measured over 30 epochs near the threshold),
+worse for longer chunks and larger lr * |x|^2.
+
+Two samples, batch 1: one chunk gives what two explicit steps `w -= lr * 2 * (w.x - y) * x` give.
+
+>>> X = torch.tensor([[1.0, 2.0], [3.0, -1.0]], dtype=torch.float64)
+>>> y = torch.tensor([5.0, 1.0], dtype=torch.float64)
+>>> lr = 0.01
+>>> w = torch.zeros(2, dtype=torch.float64)
+>>> w = w - lr * 2 * (w @ X[0] - y[0]) * X[0]  # step 1: sample 0
+>>> w = w - lr * 2 * (w @ X[1] - y[1]) * X[1]  # step 2: sample 1, from the weights step 1 left
+>>> W = torch.zeros(1, 2, dtype=torch.float64)  # one run
+>>> _ = sgd(W, SgdChunks(X, y, batch=1), torch.tensor([[lr]], dtype=torch.float64))
+>>> w.round(decimals=12).tolist(), W[0].round(decimals=12).tolist()  # [0.1, 0.2] + 0.018 * [3, -1]
+([0.154, 0.182], [0.154, 0.182])
+>>> bool((W[0] - w).abs().max() < 1e-15)
+True
 """
+from typing import NamedTuple
+
 import torch
 
 CHUNK = 128  # samples per triangular solve: amortises per-call overhead, keeps the k x k Gram cheap
 MAX_CACHED_GRAM_BYTES = 64 * 2**20  # the masked Grams cost ~1 KB a sample: above this, rebuild them each epoch
 
 
+class SgdChunk(NamedTuple):
+    """k consecutive samples (whole batches) that one triangular solve steps through."""
+
+    X: torch.Tensor               # (k, D) features
+    neg_y: torch.Tensor           # (1, k) minus the targets
+    gram: torch.Tensor | None     # (k, k) the masked Gram A (see SgdChunks.gram); None: built when needed
+    coef: torch.Tensor            # (1, k) 2 / |batch| of each sample's batch
+
+
+class Batch(NamedTuple):
+    """One optimiser step's samples, for momentum and Adam."""
+
+    x: torch.Tensor               # (B, D) features
+    xt: torch.Tensor              # (D, B) the same, transposed once here rather than every step
+    neg_y: torch.Tensor           # (1, B) minus the targets
+    coef: float                   # 2 / B
+
+
 class SgdChunks:
-    """Chunks of (X, y) for `sgd`: features, -targets, masked Gram (cached when small), step coefficients."""
+    """The samples of one epoch order cut into `SgdChunk`s for `sgd`, with the masked Grams cached when small."""
 
     def __init__(self, X: torch.Tensor, y: torch.Tensor, batch: int):
         n = len(y)
@@ -31,15 +72,17 @@ class SgdChunks:
         if n % batch:
             size[n - n % batch:] = n % batch  # the short last batch
         coef = 2.0 / size  # (N,)
-        self.chunks = []
+        self.chunks: list[SgdChunk] = []
         for start in range(0, n, per):
-            Xc, c = X[start:start + per], coef[start:start + per]  # (k, D), (k,)
-            A = self.gram(Xc, c[None, :]) if cache else None
-            self.chunks.append((Xc, -y[start:start + per][None, :], A, c[None, :]))
+            Xc, c = X[start:start + per], coef[start:start + per][None, :]  # (k, D), (1, k)
+            # -y, so that addmm(neg_y, W, X.T) gives the residuals W.x - y in one call
+            neg_y = -y[start:start + per][None, :]
+            self.chunks.append(SgdChunk(Xc, neg_y, self.gram(Xc, c) if cache else None, c))
         self.last_batch = n % batch or batch
 
     def gram(self, Xc: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
-        """(k, k): c_j (x_i . x_j) where sample j's batch comes before sample i's, else 0."""
+        """(k, k) A: c_j (x_i . x_j) where sample j's batch comes before sample i's, else 0 (so the diagonal
+        is 0: a sample's own step does not change the residual it was computed from)."""
         k = len(Xc)
         return (Xc @ Xc.T) * (self.earlier[:k, :k] * c)
 
@@ -47,26 +90,29 @@ class SgdChunks:
 def sgd(W: torch.Tensor, chunks: SgdChunks, lr: torch.Tensor) -> torch.Tensor:
     """One epoch of plain SGD. lr: (R, 1)."""
     lr3 = lr[:, :, None]  # (R, 1, 1)
-    for Xc, neg_y, A, c in chunks.chunks:
-        E = torch.addmm(neg_y, W, Xc.T)  # (R, k) residuals at the chunk's starting weights
+    for chunk in chunks.chunks:
+        E = torch.addmm(chunk.neg_y, W, chunk.X.T)  # (R, k) residuals W0.x - y at the chunk's starting weights
+        A = chunk.gram
         if A is None and chunks.earlier is not None:  # too big to have been kept: build it now
-            A = chunks.gram(Xc, c)
-        if A is not None:  # later samples see the updates of earlier ones
+            A = chunks.gram(chunk.X, chunk.coef)
+        if A is not None:  # later samples see the updates of earlier ones: solve (I + lr A) E = E0
+            # unitriangular=True supplies the identity: lr A holds only the strictly lower part, the unit
+            # diagonal is implied and never stored or read
             E = torch.linalg.solve_triangular(A * lr3, E[:, :, None], upper=False, unitriangular=True)[:, :, 0]
-        W.addmm_(E * (c * -lr), Xc)
+        W.addmm_(E * (chunk.coef * -lr), chunk.X)
     return E[:, -chunks.last_batch:]
 
 
-def batches(X: torch.Tensor, y: torch.Tensor, size: int):
-    """Views of (X, y) as steps: (xb (B, D), xb.T, -yb as (1, B), 2/B)."""
-    return [(xb, xb.T, -yb[None, :], 2.0 / len(yb)) for xb, yb in zip(X.split(size), y.split(size))]
+def batches(X: torch.Tensor, y: torch.Tensor, size: int) -> list[Batch]:
+    """(X, y) cut into the epoch's steps, in order; -y so that addmm(neg_y, W, xt) gives the residuals."""
+    return [Batch(xb, xb.T, -yb[None, :], 2.0 / len(yb)) for xb, yb in zip(X.split(size), y.split(size))]
 
 
-def momentum(W, steps, lr, buf, mu: float) -> torch.Tensor:
+def momentum(W, steps: list[Batch], lr, buf, mu: float) -> torch.Tensor:
     """One epoch of torch.optim.SGD(momentum=mu, dampening=0, nesterov=False)."""
-    for xb, xbt, neg_y, c in steps:
-        E = torch.addmm(neg_y, W, xbt)
-        buf.mul_(mu).add_(torch.mm(E, xb), alpha=c)
+    for b in steps:
+        E = torch.addmm(b.neg_y, W, b.xt)  # (R, B) residuals
+        buf.mul_(mu).add_(torch.mm(E, b.x), alpha=b.coef)
         W.addcmul_(buf, -lr)
     return E
 
@@ -74,13 +120,13 @@ def momentum(W, steps, lr, buf, mu: float) -> torch.Tensor:
 ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam's defaults
 
 
-def adam(W, steps, lr, m, v, t: int) -> torch.Tensor:
+def adam(W, steps: list[Batch], lr, m, v, t: int) -> torch.Tensor:
     """One epoch of torch.optim.Adam (defaults); t is the number of steps taken before."""
     b1, b2 = ADAM_BETAS
-    for xb, xbt, neg_y, c in steps:
+    for b in steps:
         t += 1
-        E = torch.addmm(neg_y, W, xbt)
-        g = torch.mm(E, xb).mul_(c)
+        E = torch.addmm(b.neg_y, W, b.xt)  # (R, B) residuals
+        g = torch.mm(E, b.x).mul_(b.coef)
         m.lerp_(g, 1 - b1)
         v.mul_(b2).addcmul_(g, g, value=1 - b2)
         denom = (v.sqrt() / (1 - b2**t) ** 0.5).add_(ADAM_EPS)

@@ -1,12 +1,13 @@
 """Chart builders: pure functions from a History view to a Plotly figure, testable without a browser.
 
-Figures are built as plain dicts and wrapped without Plotly's per-property validation (`_validate=False`):
+This module draws a single run (loss, weights) and holds what every chart module shares (sweep_charts.py,
+lr_charts.py): the palette, `base_layout`, `scatter`, `make_figure`, `thin`, `short_number`. Figures are built as plain dicts and wrapped without Plotly's per-property validation (`_validate=False`):
 validation costs more than the whole rest of a redraw. tests/test_charts.py validates every figure kind.
 """
 import numpy as np
 import plotly.graph_objects as go
 
-from linviz.config import fmt_number
+from linviz.text import fmt_number
 
 # Okabe-Ito (colour-blind safe), strongest first, then Paul Tol's muted colours for weights 9..12
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933",
@@ -18,7 +19,7 @@ FONT = {"size": 17}
 TICK_FONT = {"size": 15}
 
 
-def _layout(title: str, y_title: str, log_y: bool, legend_rows: int = 1) -> dict:
+def base_layout(title: str, y_title: str, log_y: bool, legend_rows: int = 1) -> dict:
     """Projector-sized fonts; the legend below the plot, where any number of rows fits without covering it."""
     return {"title": {"text": title, "font": {"size": 20}}, "template": "plotly_white", "font": FONT,
             "height": 420 + 26 * legend_rows, "margin": {"l": 70, "r": 20, "t": 50, "b": 75 + 26 * legend_rows},
@@ -28,6 +29,11 @@ def _layout(title: str, y_title: str, log_y: bool, legend_rows: int = 1) -> dict
                       "exponentformat": "power"},
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.16 - 0.02 * legend_rows, "x": 0,
                        "font": {"size": 15}}}
+
+
+def short_number(x: float) -> str:
+    """A number to two significant digits, as a lecturer would say it: 6e-5, 0.22."""
+    return fmt_number(float(f"{x:.2g}"))
 
 
 def _positive(a: np.ndarray, log: bool) -> np.ndarray:
@@ -42,12 +48,14 @@ def thin(v: dict, max_points: int = MAX_POINTS) -> dict:
     return {k: a if k in PER_SWEEP else a[idx].astype(np.float32) if k in light else a[idx] for k, a in v.items()}
 
 
-def _scatter(x, y, **kw) -> dict:
+def scatter(x, y, **kw) -> dict:
+    """A line trace as a plain dict; with markers where there are few points."""
     mode = "lines+markers" if len(x) <= 20 else "lines"  # a run of an epoch or two is still visible
     return {"type": "scatter", "x": x, "y": y, "mode": mode, **kw}
 
 
-def _figure(traces: list, layout: dict) -> go.Figure:
+def make_figure(traces: list, layout: dict) -> go.Figure:
+    """Wrap plain dicts as a Figure, skipping Plotly's validation (see the module docstring)."""
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
@@ -57,29 +65,29 @@ def loss_figure(v: dict, log_y: bool = True, pinned=()) -> go.Figure:
     traces = pinned_traces(pinned, log_y)
     v = thin(v)
     x = v["epoch"]
-    traces += [_scatter(x, _positive(v["loss"], log_y), name="training loss (mean)",
+    traces += [scatter(x, _positive(v["loss"], log_y), name="training loss (mean)",
                        line={"color": PALETTE[0], "width": 4},
                        hovertemplate="%{y:.4g}<extra>mean</extra>"),
-              _scatter(x, _positive(v["last_loss"], log_y), name="last-sample loss (what the tutorial prints)",
+              scatter(x, _positive(v["last_loss"], log_y), name="last-sample loss (what the tutorial prints)",
                        line={"color": PALETTE[4], "width": 1.5},
                        hovertemplate="%{y:.4g}<extra>last sample</extra>")]
     if np.isfinite(v["test_loss"]).any():
-        traces.append(_scatter(x, _positive(v["test_loss"], log_y), name="test loss",
+        traces.append(scatter(x, _positive(v["test_loss"], log_y), name="test loss",
                                line={"color": PALETTE[1], "width": 3, "dash": "dash"},
                                hovertemplate="%{y:.4g}<extra>test</extra>"))
-    layout = _layout("Loss", "mean squared error" + (" (log)" if log_y else ""), log_y, legend_rows=2 + len(pinned) // 2)
-    layout["shapes"], layout["annotations"] = _lr_changes(v)
-    return _figure(traces, layout)
+    layout = base_layout("Loss", "mean squared error" + (" (log)" if log_y else ""), log_y, legend_rows=2 + len(pinned) // 2)
+    layout["shapes"], layout["annotations"] = lr_change_marks(v)
+    return make_figure(traces, layout)
 
 
 def pinned_traces(pinned, log_y: bool) -> list:
     """Pinned runs ({label, epoch, loss}) as faint grey dotted lines."""
-    return [_scatter(p["epoch"], _positive(np.asarray(p["loss"]), log_y), name=p["label"],
+    return [scatter(p["epoch"], _positive(np.asarray(p["loss"]), log_y), name=p["label"],
                      line={"color": "#9A9A9A", "width": 2, "dash": "dot"}, opacity=0.7,
                      hovertemplate=f"%{{y:.4g}}<extra>{p['label']}</extra>") for p in pinned]
 
 
-def _lr_changes(v: dict, at_most: int = 6) -> tuple[list, list]:
+def lr_change_marks(v: dict, at_most: int = 6) -> tuple[list, list]:
     """Dotted lines where the lr changed mid-run (not for schedules, which change it every epoch).
 
     A sweep's lr is (T, R): a line where any run's lr changed."""
@@ -109,25 +117,25 @@ def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure
     for i, target in enumerate(true):
         color, name = PALETTE[i], f"w{i + 1} → {target:g}"
         y = w[:, i]
-        traces.append(_scatter(x, _positive(y, show_error), name=name, legendgroup=name,
+        traces.append(scatter(x, _positive(y, show_error), name=name, legendgroup=name,
                                line={"color": color, "width": 3.5},
                                hovertemplate=f"w{i + 1}: %{{y:.4g}}<extra></extra>"))
         if not show_error and len(x):
-            traces.append(_scatter([int(x[0]), int(x[-1])], [target, target], legendgroup=name, showlegend=False,
+            traces.append(scatter([int(x[0]), int(x[-1])], [target, target], legendgroup=name, showlegend=False,
                                    line={"color": color, "width": 2, "dash": "dash"}, hoverinfo="skip", mode="lines"))
     title = "|w - w*| per weight (log)" if show_error else "Weights (dashed: the true values)"
     rows = -(-len(true) // 4)
-    return _figure(traces, _layout(title, "|w - w*|" if show_error else "weight", show_error, legend_rows=rows))
+    return make_figure(traces, base_layout(title, "|w - w*|" if show_error else "weight", show_error, legend_rows=rows))
 
 
 def error_heatmap(v: dict, true: np.ndarray) -> go.Figure:
     """Many weights: log10 |w - w*| per weight (rows) over epochs (columns)."""
     v = thin({**v, "weights": np.abs(v["weights"] - true)}, 400)  # errors in float64 first, as above
     z = np.log10(np.maximum(v["weights"].T, 1e-12))  # (D, T)
-    layout = _layout(f"|w - w*| for {len(true)} weights (darker is closer)", "weight", False)
+    layout = base_layout(f"|w - w*| for {len(true)} weights (darker is closer)", "weight", False)
     layout["yaxis"].update(autorange="reversed", type="category")
     layout["hovermode"] = "closest"
     heat = {"type": "heatmap", "x": v["epoch"], "y": [f"w{i + 1}" for i in range(len(true))], "z": z,
             "colorscale": "Viridis", "colorbar": {"title": {"text": "log10 |w - w*|"}},
             "hovertemplate": "epoch %{x}, %{y}: 10^%{z:.2f}<extra></extra>"}
-    return _figure([heat], layout)
+    return make_figure([heat], layout)

@@ -7,16 +7,18 @@ import streamlit as st
 
 from linviz import RunConfig
 from linviz.analysis import LADDER, ladder
-from linviz.config import ConfigError
+from linviz.checks import check_machine
+from linviz.errors import ConfigError
 from linviz.estimate import long_run_warning
+from linviz_app.live import ACTIVE, LiveRun
 from linviz_app.lr_charts import ladder_final_figure, ladder_loss_figure
-from linviz_app.lr_ui import cached_analysis
 from linviz_app.safe import md_escape
+from linviz_app.session import cached_analysis
 
 REDRAW_S = 1.0  # mid-run: two charts remount on every redraw; once a second leaves the browser time to paint them
 
 
-def start_ladder(live, cfg: RunConfig) -> None:
+def start_ladder(live: LiveRun, cfg: RunConfig) -> None:
     """Start the ladder as the session's live run: a sweep of lrs around the threshold, same data and
     initial weights. It trains in the live loop like any run (a training slot, Stop, Pause, Reset)."""
     a = cached_analysis(cfg)
@@ -34,14 +36,45 @@ def _ladder_config(cfg: RunConfig | None) -> RunConfig | None:
         st.info("The ladder needs valid settings and an optimizer with a divergence threshold (not Adam).")
         return None
     try:
-        return ladder(cfg, cached_analysis(cfg))
-    except ConfigError as e:  # six runs at once may not fit where one does (the memory guard)
+        sweep = ladder(cfg, cached_analysis(cfg))
+        check_machine(sweep)  # six runs at once may not fit in this server's memory where one does
+        return sweep
+    except ConfigError as e:
         st.error(md_escape(f"The ladder trains {len(LADDER)} runs at once: {e.message}"))
         return None
 
 
-def ladder_ui(cfg: RunConfig | None, live):
-    """The ladder's button and charts; returns a draw function for the live loop (or None)."""
+class LadderCharts:
+    """The ladder's caption and two charts, drawn from its record (`st.session_state["ladder"]`), which keeps
+    the ladder's history after another run replaced it as the page's live run."""
+
+    def __init__(self, record: dict):
+        self.record = record
+        self.caption, (left, right) = st.empty(), st.columns(2)
+        self.charts = (left.empty(), right.empty())
+        self.last_draw, self.draws = 0.0, 0
+
+    def draw(self, live: LiveRun, final: bool = True) -> None:
+        current = live.ladder is self.record
+        if not final and (not current or time.perf_counter() - self.last_draw < REDRAW_S):
+            return  # another run trains (this ladder's charts do not change), or a redraw was just sent
+        self.last_draw = time.perf_counter()
+        h, c = self.record["history"], self.record["cfg"]
+        s = h.last
+        ended = s.epoch == c.epochs or bool(np.all(s.diverged))
+        status = live.status if current else "finished" if ended else "stopped"
+        self.caption.caption(f"{len(c.lrs)} runs trained together as one batched run: epoch {s.epoch:,} of "
+                             f"{c.epochs:,}, {s.elapsed:.2f} s of training ({status}).")
+        self.draws += 1
+        v = h.view()
+        self.charts[0].plotly_chart(ladder_loss_figure(v, c.lrs, self.record["factors"], self.record["kinds"]),
+                                    key=f"ladder_loss_{self.draws}")
+        final_fig = ladder_final_figure(c.lrs, s.loss, s.diverged, self.record["threshold"], status in ACTIVE)
+        self.charts[1].plotly_chart(final_fig, key=f"ladder_final_{self.draws}")
+
+
+def ladder_ui(cfg: RunConfig | None, live: LiveRun) -> LadderCharts | None:
+    """The ladder's button and charts; returns the live view that redraws them (None before any ladder)."""
     sweep = _ladder_config(cfg)
     if sweep is not None:
         st.button(f"Run the ladder: lr = {', '.join(f'{f:g}' for f in LADDER)} x the threshold", key="btn_ladder",
@@ -54,25 +87,4 @@ def ladder_ui(cfg: RunConfig | None, live):
                    "threshold, trained together as one batched run. It becomes this page's run (replacing the "
                    "current one): Stop, Pause, Step and Speed above work on it.")
         return None
-    caption, (left, right) = st.empty(), st.columns(2)
-    slots, draws, last = (left.empty(), right.empty()), [0], [0.0]
-
-    def draw(final: bool = True):
-        current = live.ladder is record
-        if not final and (not current or time.perf_counter() - last[0] < REDRAW_S):
-            return  # another run trains (this ladder's charts do not change), or a redraw was just sent
-        last[0] = time.perf_counter()
-        h, c = record["history"], record["cfg"]
-        s = h.last
-        ended = s.epoch == c.epochs or bool(np.all(s.diverged))
-        status = live.status if current else "finished" if ended else "stopped"
-        caption.caption(f"{len(c.lrs)} runs trained together as one batched run: epoch {s.epoch:,} of "
-                        f"{c.epochs:,}, {s.elapsed:.2f} s of training ({status}).")
-        draws[0] += 1
-        v, running = h.view(), status in ("running", "paused")
-        slots[0].plotly_chart(ladder_loss_figure(v, c.lrs, record["factors"], record["kinds"]),
-                              key=f"ladder_loss_{draws[0]}")
-        slots[1].plotly_chart(ladder_final_figure(c.lrs, s.loss, s.diverged, record["threshold"], running),
-                              key=f"ladder_final_{draws[0]}")
-
-    return draw
+    return LadderCharts(record)

@@ -3,44 +3,78 @@
 A plain object (no Streamlit) kept in the session: a script rerun interrupts the drawing loop at any
 moment, and the next run picks the same object up and carries on. Its lock makes sure that an old
 script thread still finishing an epoch and a new one never step the trainer at once.
+
+The run's status changes only by the transitions of one table (`TRANSITIONS`):
+
+    from      event          to        through
+    any       start          running   start()             Train
+    any       start_paused   paused    start(paused=True)  Step with no run to go on
+    any       reset          idle      reset()             Reset
+    running   pause          paused    pause()
+    paused    resume         running   resume()
+    running   stop           stopped   stop(); follow() when a change needs new data or a new model
+    paused    stop           stopped   (the same)
+    stopped   reopen         paused    reopen()            Step after Stop goes on
+    running   step           running   step()              one epoch
+    paused    step           paused    step()              one epoch (the Step button)
+    running   finish         done      step() that trains the last epoch
+    paused    finish         done      (the same)
+
+Any other (status, event) pair is refused: the method does nothing. Locking rule: every transition (and
+every epoch trained) happens under `LiveRun.lock`; reading `status` needs no lock (the live loop polls it).
+A stopped run always has epochs left: a run that trains its last epoch is done, never stopped.
 """
-import os
 import threading
 import time
 from dataclasses import fields
+from enum import StrEnum
 
 from linviz import RunConfig, Trainer
-from linviz.analysis import least_squares, reachable_solution
-from linviz.config import fmt_number
+from linviz.errors import ConfigError
 from linviz.fields import BY_ATTR
+from linviz.fit import least_squares, reachable_solution
 from linviz.history import History
+from linviz.text import fmt_number
 
 LIVE_FIELDS = ("lr",)  # may change while a run goes on; anything else means new data or a new model
 
 
-class Slots:
-    """A cap on trainings running at once in this server process (every session shares its CPU cores).
-
-    A session's live loop holds a slot while it trains; beyond the cap the page says it is waiting."""
-
-    def __init__(self, limit: int):
-        self.limit, self.busy = limit, 0
-        self._lock = threading.Lock()
-
-    def try_acquire(self) -> bool:
-        with self._lock:
-            if self.busy >= self.limit:
-                return False
-            self.busy += 1
-            return True
-
-    def release(self) -> None:
-        with self._lock:
-            self.busy -= 1
+class Status(StrEnum):
+    IDLE = "idle"        # no run yet, or Reset
+    RUNNING = "running"  # the live loop trains it
+    PAUSED = "paused"    # kept, trains one epoch per Step
+    STOPPED = "stopped"  # ended early by Stop or by a change of data; kept on screen
+    DONE = "done"        # trained its last epoch
 
 
-# Two per core: a paced lecture run mostly sleeps; flat-out runs beyond this would only slow each other down.
-SLOTS = Slots(int(os.environ.get("LINVIZ_MAX_TRAININGS", "0")) or 2 * (os.cpu_count() or 1))
+class Event(StrEnum):
+    START = "start"
+    START_PAUSED = "start_paused"
+    RESET = "reset"
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
+    REOPEN = "reopen"
+    STEP = "step"
+    FINISH = "finish"
+
+
+S, E = Status, Event
+TRANSITIONS: dict[tuple[Status, Event], Status] = {
+    **{(s, E.START): S.RUNNING for s in S},
+    **{(s, E.START_PAUSED): S.PAUSED for s in S},
+    **{(s, E.RESET): S.IDLE for s in S},
+    (S.RUNNING, E.PAUSE): S.PAUSED,
+    (S.PAUSED, E.RESUME): S.RUNNING,
+    (S.RUNNING, E.STOP): S.STOPPED,
+    (S.PAUSED, E.STOP): S.STOPPED,
+    (S.STOPPED, E.REOPEN): S.PAUSED,
+    (S.RUNNING, E.STEP): S.RUNNING,
+    (S.PAUSED, E.STEP): S.PAUSED,
+    (S.RUNNING, E.FINISH): S.DONE,
+    (S.PAUSED, E.FINISH): S.DONE,
+}
+ACTIVE = (S.RUNNING, S.PAUSED)  # a run that goes on: Stop and Pause apply, settings changes are followed
 
 
 def lr_text(cfg: RunConfig) -> str:
@@ -53,11 +87,19 @@ class LiveRun:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self._status = Status.IDLE
         self._clear()
 
-    def reset(self) -> None:
-        with self.lock:  # an old script thread may be inside step(): let it finish the epoch first
-            self._clear()
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    def _move(self, event: Event) -> bool:
+        """Take `event`'s transition if the table allows it from the current status. The caller holds the lock."""
+        to = TRANSITIONS.get((self._status, event))
+        if to is not None:
+            self._status = to
+        return to is not None
 
     def _clear(self) -> None:
         self.cfg: RunConfig | None = None     # what trains (the ladder: its sweep of lrs)
@@ -67,64 +109,73 @@ class LiveRun:
         self.history: History | None = None
         self.best = None  # least-squares weights when the labels are noisy: where training should end
         self.reachable = None  # where training ends when the samples do not determine the weights
-        self.status = "idle"  # idle, running, paused, stopped, done
         self.notice = ""      # something the page should say once, e.g. why a run ended
 
     @property
     def state(self):
         return self.trainer.state if self.trainer else None
 
+    def reset(self) -> None:
+        with self.lock:  # an old script thread may be inside step(): let it finish the epoch first
+            self._move(Event.RESET)
+            self._clear()
+
     def start(self, cfg: RunConfig, paused: bool = False, source: RunConfig | None = None,
               ladder: dict | None = None) -> None:
         """A new run of `cfg` (a sweep when it has several lrs), replacing the current one."""
         with self.lock:
-            self.cfg, self.trainer = cfg, Trainer(cfg)
+            try:
+                trainer = Trainer(cfg)  # asks the machine (checks.check_machine) once more, as every run starts
+            except ConfigError as e:  # memory freed up for the sidebar's check is gone again: say so, keep the run
+                self.notice = f"This run could not start: {e.message}"
+                return
+            self.cfg, self.trainer = cfg, trainer
             self.source, self.ladder = source or cfg, ladder
             self.best = least_squares(self.trainer.data) if cfg.noise_std > 0 else None
             self.reachable = reachable_solution(cfg, self.trainer.data)
             self.history = History(cfg.n_weights, runs=len(cfg.lrs) if cfg.is_sweep else 0)
             self.history.append(self.trainer.state)
-            self.status, self.notice = ("paused" if paused else "running"), ""
+            self._move(Event.START_PAUSED if paused else Event.START)
+            self.notice = ""
 
     def reopen(self) -> None:
         """A stopped run goes on, paused: Step after Stop continues from the epoch Stop kept."""
         with self.lock:
-            if self.status == "stopped" and self.trainer is not None and not self.trainer.done:
-                self.status = "paused"
+            self._move(Event.REOPEN)
 
     def step(self) -> None:
-        """One epoch (the Step button, or one tick of the live loop)."""
+        """One epoch (the Step button, or one tick of the live loop); the last one makes the run done."""
         with self.lock:
-            if self.trainer is None or self.status in ("stopped", "done"):
+            if not self._move(Event.STEP):
                 return
             self.history.append(self.trainer.step())
             if self.trainer.done:
-                self.status = "done"
+                self._move(Event.FINISH)
 
     def train_for(self, seconds: float) -> None:
         """Train epochs until `seconds` have passed, or the run ends."""
         end = time.perf_counter() + seconds
-        while self.status == "running":
+        while self._status == Status.RUNNING:
             self.step()
             if time.perf_counter() >= end:
                 break
 
     def pause(self) -> None:
-        if self.status == "running":
-            self.status = "paused"
+        with self.lock:
+            self._move(Event.PAUSE)
 
     def resume(self) -> None:
-        if self.status == "paused":
-            self.status = "running"
+        with self.lock:
+            self._move(Event.RESUME)
 
     def stop(self) -> None:
-        if self.status in ("running", "paused"):
-            self.status = "stopped"
+        with self.lock:
+            self._move(Event.STOP)
 
     def follow(self, cfg: RunConfig) -> None:
         """The settings changed while a run goes on: apply new lr values live; anything else (the number of
         lrs included) ends the run and says so. The ladder's lrs are its own: the lr field does not move them."""
-        if self.source is None or self.status not in ("running", "paused") or cfg == self.source:
+        if self.source is None or self._status not in ACTIVE or cfg == self.source:
             return
         changed = [f.name for f in fields(cfg) if f.init and getattr(cfg, f.name) != getattr(self.source, f.name)]
         if self.ladder is not None:
@@ -136,7 +187,7 @@ class LiveRun:
             with self.lock:
                 self.trainer.set_lr(cfg.lr)
                 self.cfg = self.source = self.trainer.cfg
-            rates = "Learning rates" if cfg.is_sweep else "Learning rate"
+            rates = BY_ATTR["lr"].label + ("s" if cfg.is_sweep else "")
             self.notice = f"{rates} changed to {lr_text(cfg)} from epoch {self.trainer.epoch + 1} on."
             return
         names = [BY_ATTR[f].label.lower() for f in changed if f != "lr" or same_shape]
@@ -144,7 +195,8 @@ class LiveRun:
             counts = (len(self.cfg.lrs), len(cfg.lrs))
             names.append(f"the number of learning rates ({counts[0]} to {counts[1]})" if counts[0] != counts[1]
                          else "the learning rate from one value to a list")
-        self.status = "stopped"
-        self.notice = (f"You changed {', '.join(names)}: that needs new data or a new model, so the "
-                       f"{'ladder' if self.ladder else 'run'} ended at epoch {self.trainer.epoch}. "
-                       "Press Train to start again.")
+        with self.lock:
+            if self._move(Event.STOP):  # the run may have finished meanwhile: then it stays done
+                self.notice = (f"You changed {', '.join(names)}: that needs new data or a new model, so the "
+                               f"{'ladder' if self.ladder else 'run'} ended at epoch {self.trainer.epoch}. "
+                               "Press Train to start again.")

@@ -1,17 +1,11 @@
 """Learning-rate charts: the regime band beside the lr field, the ladder, and the loss landscape."""
 import numpy as np
 
-from linviz.config import fmt_number
-from linviz_app.charts import FONT, TICK_FONT, _figure, _layout, _scatter, thin
+from linviz_app.charts import FONT, TICK_FONT, base_layout, make_figure, scatter, short_number, thin
 from linviz_app.sweep_charts import run_traces
 
 REGIME_COLORS = {"too slow": "#BBBBBB", "converges smoothly": "#009E73", "oscillates but converges": "#E69F00",
                  "diverges": "#D55E00"}  # colour-blind safe (Okabe-Ito), grey for "nothing much happens"
-
-
-def _short(lr: float) -> str:
-    """A number to two significant digits, as a lecturer would say it: 6e-5, 0.22."""
-    return fmt_number(float(f"{lr:.2g}"))
 
 
 def lr_band_figure(lrs: np.ndarray, kinds: list[str], lr: float, threshold: float):
@@ -20,7 +14,7 @@ def lr_band_figure(lrs: np.ndarray, kinds: list[str], lr: float, threshold: floa
     for kind, color in REGIME_COLORS.items():
         y = np.where(np.array(kinds) == kind, 0.0, np.nan)
         if np.isfinite(y).any():
-            traces.append(_scatter(lrs, y, name=kind, line={"color": color, "width": 22},
+            traces.append(scatter(lrs, y, name=kind, line={"color": color, "width": 22},
                                    hovertemplate=f"lr %{{x:.2g}}: {kind}<extra></extra>"))
     traces.append({"type": "scatter", "x": [lr], "y": [0.0], "mode": "markers+text", "name": "your lr",
                    "marker": {"symbol": "triangle-down", "size": 16, "color": "#000"}, "text": ["your lr"],
@@ -32,21 +26,21 @@ def lr_band_figure(lrs: np.ndarray, kinds: list[str], lr: float, threshold: floa
     if np.isfinite(threshold):
         layout["shapes"] = [{"type": "line", "x0": threshold, "x1": threshold, "y0": -0.6, "y1": 0.6,
                              "line": {"color": "#000", "width": 1.5, "dash": "dot"}}]
-    return _figure(traces, layout)
+    return make_figure(traces, layout)
 
 
 def ladder_loss_figure(v: dict, lrs, factors, kinds):
     """Loss curves of the ladder's runs (a sweep's History view) on a log axis, coloured by regime and
     labelled at their ends; a run that diverged ends at its last finite epoch, with a cross."""
     v = thin(v)
-    names = [f"{f:g}x ({_short(lr)})" for lr, f in zip(lrs, factors)]
+    names = [f"{f:g}x ({short_number(lr)})" for lr, f in zip(lrs, factors)]
     colors = [REGIME_COLORS[k] for k in kinds]
     traces = run_traces(v, v["loss"], names, colors, True, width=3,
                         dashes=["solid" if f <= 1 else "dash" for f in factors])
-    layout = _layout("Ladder: loss per epoch", "mean squared error (log)", True, legend_rows=2)
+    layout = base_layout("Ladder: loss per epoch", "mean squared error (log)", True, legend_rows=2)
     layout["margin"].update(r=55, t=80)  # room for the labels at the lines' ends; the same top as its neighbour
     layout["annotations"] = _end_labels(traces, [f"{f:g}x" for f in factors], colors)
-    return _figure(traces, layout)
+    return make_figure(traces, layout)
 
 
 def _end_labels(traces, labels, colors, min_gap: float = 0.06) -> list:
@@ -70,7 +64,7 @@ def _end_labels(traces, labels, colors, min_gap: float = 0.06) -> list:
 def ladder_final_figure(lrs, final_loss, diverged, threshold, running: bool = False):
     """Final (or last finite) loss against lr, log-log, with the threshold drawn; mid-run, the loss so far."""
     lrs, final_loss, diverged = map(np.asarray, (lrs, final_loss, diverged))
-    traces = [_scatter(lrs, final_loss, name="loss now" if running else "final loss", mode="lines+markers",
+    traces = [scatter(lrs, final_loss, name="loss now" if running else "final loss", mode="lines+markers",
                        line={"color": "#0072B2", "width": 3}, marker={"size": 11},
                        hovertemplate="lr %{x:.2g}: %{y:.3g}<extra></extra>")]
     if diverged.any():
@@ -78,7 +72,7 @@ def ladder_final_figure(lrs, final_loss, diverged, threshold, running: bool = Fa
                        "name": "diverged (last finite loss)",
                        "marker": {"symbol": "x", "size": 16, "color": "#D55E00", "line": {"width": 3}}})
     title = "Ladder: where training is now" if running else "Ladder: where training ends up"
-    layout = _layout(title, "loss now (log)" if running else "final loss (log)", True, legend_rows=2)
+    layout = base_layout(title, "loss now (log)" if running else "final loss (log)", True, legend_rows=2)
     layout["xaxis"].update(type="log", title={"text": "learning rate", "standoff": 2}, rangemode="normal",
                            exponentformat="power", dtick=1)
     layout["hovermode"] = "closest"
@@ -86,9 +80,9 @@ def ladder_final_figure(lrs, final_loss, diverged, threshold, running: bool = Fa
                          "line": {"color": "#D55E00", "width": 2, "dash": "dot"}}]
     layout["margin"]["t"] = 80  # the threshold's label sits above the plot, clear of the diverged runs' crosses
     layout["annotations"] = [{"x": np.log10(threshold), "yref": "paper", "y": 1.0, "yanchor": "bottom",
-                              "showarrow": False, "text": f"diverges above {_short(threshold)}", "xanchor": "center",
+                              "showarrow": False, "text": f"diverges above {short_number(threshold)}", "xanchor": "center",
                               "font": {"size": 14, "color": "#D55E00"}}]
-    return _figure(traces, layout)
+    return make_figure(traces, layout)
 
 
 def landscape_figure(a, b, Z, names, targets, paths=()):
@@ -103,7 +97,7 @@ def landscape_figure(a, b, Z, names, targets, paths=()):
     for label, xs, ys, color in paths:
         if not len(xs):
             continue
-        traces.append(_scatter(xs, ys, name=label, mode="lines+markers", line={"color": color, "width": 3},
+        traces.append(scatter(xs, ys, name=label, mode="lines+markers", line={"color": color, "width": 3},
                                marker={"size": 5}, hovertemplate=f"%{{x:.4g}}, %{{y:.4g}}<extra>{label}</extra>"))
     if paths and len(paths[0][1]):
         traces.append({"type": "scatter", "x": [paths[0][1][0]], "y": [paths[0][2][0]], "mode": "markers",
@@ -114,4 +108,4 @@ def landscape_figure(a, b, Z, names, targets, paths=()):
               "xaxis": {"title": {"text": names[0]}, "tickfont": TICK_FONT, "range": [a[0], a[-1]]},
               "yaxis": {"title": {"text": names[1]}, "tickfont": TICK_FONT, "range": [b[0], b[-1]]},
               "legend": {"orientation": "h", "y": -0.15, "x": 0}, "hovermode": "closest"}
-    return _figure(traces, layout)
+    return make_figure(traces, layout)

@@ -6,9 +6,18 @@ left blank.
 """
 import numpy as np
 
-from linviz.config import fmt_number
 from linviz.history import alive
-from linviz_app.charts import MAX_LINES, PALETTE, _figure, _layout, _lr_changes, _scatter, pinned_traces, thin
+from linviz.text import fmt_number
+from linviz_app.charts import (
+    MAX_LINES,
+    PALETTE,
+    base_layout,
+    lr_change_marks,
+    make_figure,
+    pinned_traces,
+    scatter,
+    thin,
+)
 
 
 def lr_names(lrs) -> list[str]:
@@ -23,7 +32,7 @@ def run_traces(v: dict, values: np.ndarray, names, colors, log_y: bool, width: f
     for r, (name, color) in enumerate(zip(names, colors)):
         x, y = v["epoch"][ok[:, r]], values[ok[:, r], r]
         dash = dashes[r] if dashes else "solid"
-        traces.append(_scatter(x, y, name=name, legendgroup=name, line={"color": color, "width": width, "dash": dash},
+        traces.append(scatter(x, y, name=name, legendgroup=name, line={"color": color, "width": width, "dash": dash},
                                hovertemplate=f"%{{y:.4g}}<extra>{name}</extra>"))
         if v["diverged_epoch"][r] >= 0 and len(x):
             for acc, item in zip(ends, (x[-1], y[-1], color)):
@@ -38,13 +47,13 @@ def run_traces(v: dict, values: np.ndarray, names, colors, log_y: bool, width: f
 def _heatmap(v: dict, values: np.ndarray, names, title: str, what: str):
     """log10 of (T, R) values: runs as rows, epochs as columns; blank after a run diverged."""
     z = np.where(alive(v) & (values > 0), np.log10(np.where(values > 0, values, 1.0)), np.nan).T  # (R, T)
-    layout = _layout(title, "learning rate", False)
+    layout = base_layout(title, "learning rate", False)
     layout["yaxis"].update(autorange="reversed", type="category")
     layout["hovermode"] = "closest"
     heat = {"type": "heatmap", "x": v["epoch"], "y": names, "z": z, "colorscale": "Viridis",
             "colorbar": {"title": {"text": f"log10 {what}"}},
             "hovertemplate": f"epoch %{{x}}, %{{y}}: {what} 10^%{{z:.2f}}<extra></extra>"}
-    return _figure([heat], layout)
+    return make_figure([heat], layout)
 
 
 def sweep_loss_figure(v: dict, lrs, log_y: bool = True, pinned=()):
@@ -61,9 +70,9 @@ def sweep_loss_figure(v: dict, lrs, log_y: bool = True, pinned=()):
         traces += [dict(t, showlegend=False) for t in test if t["name"] != "diverged here"]
     title = "Loss per learning rate" + (" (dashed: test loss)" if has_test else "")
     rows = -(-(len(names) + 1) // 4) + -(-len(pinned) // 2)
-    layout = _layout(title, "mean squared error" + (" (log)" if log_y else ""), log_y, legend_rows=rows)
-    layout["shapes"], layout["annotations"] = _lr_changes(v)
-    return _figure(traces, layout)
+    layout = base_layout(title, "mean squared error" + (" (log)" if log_y else ""), log_y, legend_rows=rows)
+    layout["shapes"], layout["annotations"] = lr_change_marks(v)
+    return make_figure(traces, layout)
 
 
 def distance(v: dict, true_weights) -> np.ndarray:
@@ -78,6 +87,6 @@ def sweep_distance_figure(v: dict, lrs, true_weights):
     if len(names) > MAX_LINES:
         return _heatmap(v, v["weights"], names, "max |w - w*| per learning rate (darker is closer)", "max |w - w*|")
     traces = run_traces(v, v["weights"], names, PALETTE[: len(names)], True)
-    layout = _layout("Distance to the true weights: max |w - w*| (log)", "max |w - w*|", True,
+    layout = base_layout("Distance to the true weights: max |w - w*| (log)", "max |w - w*|", True,
                      legend_rows=-(-(len(names) + 1) // 4))
-    return _figure(traces, layout)
+    return make_figure(traces, layout)

@@ -1,17 +1,20 @@
-"""The sidebar: one widget per field of the field table (linviz/fields.py), seeded from the URL.
+"""One widget per field of the field table (linviz/fields.py), seeded from the URL and kept in it.
 
-Widget keys are `cfg_<field>`; each widget has a slot under it where the message for that field appears.
-Labels, help texts and limits come from the table: a number box gets a limit only where the table's limit is
-itself allowed (momentum < 1 has no widget maximum), so a valid link's value is never clamped by its widget;
-the table's check names what is wrong instead.
+Widget keys are `cfg_<field>`. The sidebar (linviz_app/sidebar.py) draws them with `field_widget`; button
+callbacks, which run before the page is drawn, read the same values with `parse_widgets`.
+
+Labels, help texts and limits come from the table: a number box gets a limit only where the table's limit
+is itself allowed (momentum < 1 has no widget maximum), so a valid link's value is never clamped by its
+widget; the table's check names what is wrong instead.
 """
 import streamlit as st
 
 from linviz import FIELDS, RunConfig, available_devices, parse_config, parse_lenient, to_query
 from linviz.checks import check_machine
-from linviz.config import ConfigError, fmt_number
 from linviz.devices import why_missing
+from linviz.errors import ConfigError
 from linviz.fields import Field
+from linviz.text import fmt_number
 
 KEY = {f.attr: f"cfg_{f.attr}" for f in FIELDS}
 
@@ -40,18 +43,23 @@ def init_from_url() -> dict:
 
 
 def current_values() -> dict:
-    """The widgets' values, keyed by field, from the session (callbacks may call this too)."""
+    """The widgets' values, keyed by field, as the session holds them (before or after the sidebar is drawn)."""
     return {f.attr: st.session_state[KEY[f.attr]] for f in FIELDS if KEY[f.attr] in st.session_state}
 
 
-def parse_widgets() -> tuple[RunConfig | None, dict]:
-    """(config or None, {field: message}) from the current widget values."""
+def parse_settings(values: dict) -> tuple[RunConfig | None, dict]:
+    """(config or None, {field: message}) from widget values keyed by field."""
     try:
-        cfg = parse_config(current_values())
-        check_machine(cfg)  # once per script run: can this server train it (memory, device)?
+        cfg = parse_config(values)
+        check_machine(cfg)  # can this server train it (memory, device)? Asked here, where a run is set up
         return cfg, {}
     except ConfigError as e:
         return None, e.errors
+
+
+def parse_widgets() -> tuple[RunConfig | None, dict]:
+    """`parse_settings` of the values in the session: for callbacks, which run before the sidebar is drawn."""
+    return parse_settings(current_values())
 
 
 def sync_url(cfg: RunConfig) -> None:
@@ -61,54 +69,37 @@ def sync_url(cfg: RunConfig) -> None:
         st.query_params.from_dict(query)
 
 
-def _applies(f: Field) -> bool:
+def _applies(f: Field, values: dict) -> bool:
+    """Whether the field matters with the values drawn so far (the table lists a field after the one it needs)."""
     if not f.needs:
         return True
     other, value = f.needs
-    current = st.session_state.get(KEY[other])
-    return current != value[1:] if value.startswith("!") else current == value
+    return values[other] != value[1:] if value.startswith("!") else values[other] == value
 
 
 def _device_label(d: str) -> str:
     return f"auto ({available_devices()[0]})" if d == "auto" else d
 
 
-def _widget(f: Field) -> None:
-    """The widget the table asks for; disabled (never left out: it would lose its value) where it does not apply."""
-    common = {"key": KEY[f.attr], "help": f.help, "disabled": not _applies(f)}
+def field_widget(f: Field, values: dict):
+    """Draw the widget the table asks for and return its value; disabled (never left out: it would lose its
+    value) where the field does not apply to `values`, the fields drawn before it."""
+    common = {"key": KEY[f.attr], "help": f.help, "disabled": not _applies(f, values)}
     if f.widget == "text":
-        st.text_input(f.label, **common)
-    elif f.widget == "checkbox":
-        st.checkbox(f.label, **common)
-    elif f.widget == "select":
+        return st.text_input(f.label, **common)
+    if f.widget == "checkbox":
+        return st.checkbox(f.label, **common)
+    if f.widget == "select":
         options = ["auto", *available_devices()] if f.attr == "device" else list(f.choices)
-        st.selectbox(f.label, options, format_func=_device_label if f.attr == "device" else str, **common)
-    else:
-        cast = int if f.kind == "int" else float
-        limit = lambda v, is_open: None if is_open or abs(v) == float("inf") else cast(v)
-        st.number_input(f.label, min_value=limit(f.lo, f.lo_open), max_value=limit(f.hi, f.hi_open),
-                        step=cast(f.step), format=None if f.kind == "int" else "%g", **common)
+        return st.selectbox(f.label, options, format_func=_device_label if f.attr == "device" else str, **common)
+    cast = int if f.kind == "int" else float
+    limit = lambda v, is_open: None if is_open or abs(v) == float("inf") else cast(v)
+    return st.number_input(f.label, min_value=limit(f.lo, f.lo_open), max_value=limit(f.hi, f.hi_open),
+                           step=cast(f.step), format=None if f.kind == "int" else "%g", **common)
 
 
-def settings_ui(running: bool) -> dict:
-    """Draw the sidebar; return {field: slot} where each field's message goes (and "lr_hint")."""
-    slots = {}
-    with st.sidebar:
-        st.header("Experiment")
-        for f in (f for f in FIELDS if not f.advanced):
-            _widget(f)
-            slots[f.attr] = st.empty()
-            if f.attr == "lr":
-                slots["lr_hint"] = st.container()  # where the lr's place among this data's regimes is shown
-            if f.attr == "device":
-                missing = [d for d in ("cuda", "mps") if d not in available_devices()]
-                if missing:
-                    st.caption("Not offered: " + "; ".join(f"{d} ({why_missing(d)})" for d in missing) + ".")
-        with st.expander("Advanced"):
-            for f in (f for f in FIELDS if f.advanced):
-                _widget(f)
-                slots[f.attr] = st.empty()
-        if running:
-            st.caption("While a run goes on, a new learning rate applies from the next epoch; "
-                       "any other change ends the run.")
-    return slots
+def missing_devices_note() -> None:
+    """Under the device field: the devices not offered here, and why."""
+    missing = [d for d in ("cuda", "mps") if d not in available_devices()]
+    if missing:
+        st.caption("Not offered: " + "; ".join(f"{d} ({why_missing(d)})" for d in missing) + ".")

@@ -1,14 +1,17 @@
-"""Shared by the analysis tests: Hypothesis strategies over RunConfig, and an independent training oracle.
+"""Shared by the analysis tests: Hypothesis strategies over RunConfig, and independent oracles.
 
 `train64` is the obvious float64 NumPy loop (mini-batch SGD or torch-style momentum, in order), written
-from the update rule alone: it shares no code with linviz's engine or analysis.
+from the update rule alone; `step_product` multiplies an epoch's step matrices one by one; `span` is numpy's
+SVD. None shares code with linviz's engine or analysis.
 """
+from dataclasses import fields
+
 import numpy as np
 from hypothesis import settings
 from hypothesis import strategies as st
 
 from linviz import RunConfig
-from linviz.config import ConfigError
+from linviz.errors import ConfigError
 
 KINDS = {"too slow", "converges smoothly", "oscillates but converges", "diverges"}
 
@@ -102,20 +105,45 @@ def small_config(draw, optimizers=("sgd",), deficient=False):
 
 
 def _fields(cfg: RunConfig) -> dict:
-    from dataclasses import fields
     return {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.init}
 
 
 def assert_sane(a, lrs=(1e-30, 1e-12, 1e-6, 1e-3, 1.0, 1e9)):
     """Finite numbers or explicit unknowns (nan / inf, with a note) everywhere in an analysis."""
     assert a.threshold > 0 or np.isnan(a.threshold), a.threshold
-    assert np.isnan(a.best_lr) or 0 < a.best_lr < np.inf
-    assert np.all(np.isfinite(a.eigenvalues)) and np.all(a.eigenvalues >= 0)
-    assert 0 <= a.rank <= a.cfg.n_weights and a.note
-    assert a.full_batch_threshold > 0 and np.isfinite(a.error0)
+    assert np.isnan(a.best_lr) or 0 < a.best_lr < np.inf, a.best_lr
+    assert np.all(np.isfinite(a.eigenvalues)), a.eigenvalues
+    assert np.all(a.eigenvalues >= 0), a.eigenvalues
+    assert 0 <= a.rank <= a.cfg.n_weights, a.rank
+    assert a.note
+    assert a.full_batch_threshold > 0, a.full_batch_threshold
+    assert np.isfinite(a.error0), a.error0
     for lo, hi in a.stable_intervals:
-        assert 0 <= lo < hi
+        assert 0 <= lo < hi, a.stable_intervals
     for r in a.classify_many(list(lrs) + ([0.5 * a.threshold, 2 * a.threshold] if np.isfinite(a.threshold) else [])):
-        assert r.kind in KINDS and r.rho >= 0 and r.epochs >= 0, r
+        assert r.kind in KINDS, r
+        assert r.rho >= 0, r
+        assert r.epochs >= 0, r
     for v in (a.least_squares, a.reachable):
-        assert v is None or np.all(np.isfinite(v))
+        assert v is None or np.all(np.isfinite(v)), v
+
+
+def step_product(Z, batch, lr, momentum=None):
+    """Oracle: log |dominant eigenvalue| and angle of the epoch map, multiplying the step matrices one by one
+    (renormalised as it goes, so nothing overflows), in the (w, lr v) state for momentum. The angle is None
+    where two eigenvalues that are not a conjugate pair share the largest modulus (it is not defined then)."""
+    n, s = Z.shape
+    eye = np.eye(s)
+    P, logs = np.eye(2 * s if momentum is not None else s), 0.0
+    for i in range(0, n, batch):
+        H = 2.0 / len(Z[i:i + batch]) * Z[i:i + batch].T @ Z[i:i + batch]
+        A = eye - lr * H if momentum is None else np.block([[eye - lr * H, -momentum * eye], [lr * H, momentum * eye]])
+        P = A @ P
+        logs += np.log(np.abs(P).max())
+        P /= np.abs(P).max()
+    ev = np.linalg.eigvals(P)
+    top = ev[np.argmax(np.abs(ev))]
+    others = (np.abs(ev - top) > 1e-6 * abs(top)) & (np.abs(ev - np.conj(top)) > 1e-6 * abs(top))
+    rivals = np.abs(ev[others])
+    alone = not np.any(rivals > (1 - 1e-6) * abs(top))
+    return np.log(np.abs(top)) + logs, np.angle(top) if alone else None

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from linviz import RunConfig
 from linviz.fields import FIELDS, OPTIMIZERS, SCHEDULES
 
-LRS = st.floats(1e-30, 1e3, allow_nan=False, allow_infinity=False).filter(lambda x: x > 0)
 WEIGHT = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 
 

@@ -38,8 +38,10 @@ def test_weights_figure_one_line_per_weight_with_its_dashed_target_in_the_same_c
     targets = [t for t in fig["data"] if t.get("showlegend") is False]
     assert [t["name"] for t in lines] == [f"w{i + 1} → {w:g}" for i, w in enumerate(cfg.true_weights)]
     for i, (line, target) in enumerate(zip(lines, targets)):
-        assert line["line"]["color"] == target["line"]["color"] == PALETTE[i]
-        assert target["line"]["dash"] == "dash" and list(target["y"]) == [cfg.true_weights[i]] * 2
+        assert line["line"]["color"] == PALETTE[i]
+        assert target["line"]["color"] == PALETTE[i]
+        assert target["line"]["dash"] == "dash"
+        assert list(target["y"]) == [cfg.true_weights[i]] * 2
         assert line["line"]["width"] >= 3  # readable on a projector
 
 
@@ -47,14 +49,16 @@ def test_error_view_shows_distance_to_the_truth_on_a_log_axis():
     cfg = RunConfig(epochs=50)
     v = view_of(cfg)
     fig = valid(weights_figure(v, cfg.true_weights, show_error=True))
-    assert fig["layout"]["yaxis"]["type"] == "log" and len(fig["data"]) == 4
+    assert fig["layout"]["yaxis"]["type"] == "log"
+    assert len(fig["data"]) == 4
     np.testing.assert_allclose(arr(fig["data"][3]["y"])[-1], abs(v["weights"][-1, 3] - 7), rtol=1e-5)
 
 
 def test_more_than_twelve_weights_become_a_heatmap():
     cfg = RunConfig(true_weights=tuple(range(1, 21)), n_samples=40, lr=1e-6, epochs=5)
     fig = valid(weights_figure(view_of(cfg), cfg.true_weights))
-    assert len(fig["data"]) == 1 and fig["data"][0]["type"] == "heatmap"
+    assert len(fig["data"]) == 1
+    assert fig["data"][0]["type"] == "heatmap"
     assert arr(fig["data"][0]["z"]).shape == (20, 6)
 
 
@@ -69,5 +73,7 @@ def test_lr_changes_mid_run_are_marked_on_the_loss_chart():
 def test_thinning_bounds_the_points_and_keeps_the_first_and_last_epoch(n):
     v = {"epoch": np.arange(n), "loss": np.arange(n) * 1.0, "weights": np.zeros((n, 3))}
     t = thin(v)
-    assert len(t["epoch"]) <= MAX_POINTS + 1 and t["epoch"][0] == 0 and t["epoch"][-1] == n - 1
+    assert len(t["epoch"]) <= MAX_POINTS + 1
+    assert t["epoch"][0] == 0
+    assert t["epoch"][-1] == n - 1
     assert t["weights"].shape[1] == 3

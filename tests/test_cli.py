@@ -22,6 +22,11 @@ PROCESSES = {"tutorial": TUTORIAL, "bad lr": ["--lr", "abc"], "unknown flag": ["
              "diverges": ["--lr", "1e-3"]}
 
 
+def assert_one_line_without_traceback(err: str) -> None:
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+
+
 def run(args):
     return subprocess.run([sys.executable, "-m", "linviz", *args], check=False, cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
@@ -37,11 +42,12 @@ def processes():
 
 def test_tutorial_command_prints_the_tutorial_lines_and_the_weights(processes):
     out = processes["tutorial"]
-    assert out.returncode == 0 and out.stderr == ""
+    assert out.returncode == 0
+    assert out.stderr == ""
     lines = out.stdout.splitlines()
     epoch_lines = [ln for ln in lines if ln.startswith("Epoch")]
     assert len(epoch_lines) == 10
-    states = list(train(RunConfig(seed=0)))
+    states = [s.run(0) for s in train(RunConfig(seed=0))]
     for k, line in zip(range(10, 101, 10), epoch_lines):
         assert re.fullmatch(rf"Epoch \[{k}/100\], Loss: \d+\.\d{{4}}", line), line
         assert line.endswith(f"{states[k].last_loss:.4f}")  # the last sample's loss, as the tutorial prints
@@ -56,8 +62,18 @@ def test_json_prints_one_object_per_epoch(capsys):
     rows = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
     assert [r["epoch"] for r in rows] == list(range(6))
     assert {"epoch", "loss", "last_loss", "weights", "lr", "grad_norm", "diverged"} <= set(rows[0])
-    assert rows[0]["last_loss"] is None and len(rows[-1]["weights"]) == 4
-    np.testing.assert_allclose(rows[-1]["weights"], list(train(RunConfig(epochs=5)))[-1].weights)
+    assert rows[0]["last_loss"] is None
+    assert rows[-1]["diverged_epoch"] is None
+    np.testing.assert_allclose(rows[-1]["weights"], list(train(RunConfig(epochs=5)))[-1].run(0).weights)
+
+
+def test_json_of_a_sweep_has_a_list_per_number_and_null_for_runs_that_did_not_diverge(capsys):
+    assert main(["--lr", "1e-5,1e-3", "--epochs", "2", "--json"]) == 3
+    last = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert len(last["weights"]) == 2
+    assert len(last["loss"]) == 2
+    assert last["diverged"] == [False, True]
+    assert last["diverged_epoch"] == [None, 1]
 
 
 def test_print_every_and_a_final_line_for_an_odd_epoch_count(capsys):
@@ -89,21 +105,30 @@ def test_a_sweep_prints_every_run(capsys):
 def test_bad_input_exits_2_with_one_line_naming_the_field(args, field, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and field in err and "Traceback" not in err
+    assert_one_line_without_traceback(err)
+    assert field in err
 
 
 def test_bad_input_in_a_real_process_exits_2_without_a_traceback(processes):
     out = processes["bad lr"]
-    assert out.returncode == 2 and out.stdout == ""
-    assert out.stderr.count("\n") == 1 and "Learning rate (lr): got 'abc'" in out.stderr
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert_one_line_without_traceback(out.stderr)
+    assert "Learning rate (lr): got 'abc'" in out.stderr
+
+
+def test_an_unknown_flag_in_a_real_process_exits_2_without_a_traceback(processes):
     out = processes["unknown flag"]
-    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert out.returncode == 2
+    assert_one_line_without_traceback(out.stderr)
 
 
 def test_divergence_exits_3_naming_the_epoch(processes):
     out = processes["diverges"]
-    assert out.returncode == 3 and "Traceback" not in out.stderr
-    assert "diverged (lr 1e-3 at epoch 1)" in out.stderr and "training stopped: it diverged" in out.stdout
+    assert out.returncode == 3
+    assert "Traceback" not in out.stderr
+    assert "diverged (lr 1e-3 at epoch 1)" in out.stderr
+    assert "training stopped: it diverged" in out.stdout
     assert "nan" not in out.stdout.lower()
 
 
@@ -123,7 +148,8 @@ def test_negative_values_follow_their_flag_directly(capsys):
 def test_a_negative_value_reaches_the_validator(args, shown, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and f"got {shown}" in err and "Traceback" not in err
+    assert_one_line_without_traceback(err)
+    assert f"got {shown}" in err
 
 
 def test_a_flag_after_a_flag_is_not_taken_as_its_value(capsys):
@@ -136,7 +162,9 @@ def test_a_flag_after_a_flag_is_not_taken_as_its_value(capsys):
 def test_usage_errors_and_help_return_their_status_instead_of_raising(capsys):
     assert main(["x\ny" + "z" * 100, "--epochs", "2"]) == 2
     err = capsys.readouterr().err  # a newline in the user's text stays on one line; long text is cut
-    assert err.count("\n") == 1 and "unrecognized argument 'x\\ny" in err and "z" * 60 not in err
+    assert_one_line_without_traceback(err)
+    assert "unrecognized argument 'x\\ny" in err
+    assert "z" * 60 not in err
     assert main(["--help"]) == 0
 
 
@@ -148,67 +176,73 @@ def test_help_shows_every_flags_label_default_and_allowed_values(capsys):
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
     defaults = to_query(DEFAULTS, full=True)
     for f in FIELDS:
-        flag = "--" + f.key.replace("_", "-")
+        flag = f.flag
         entry = text[text.index(flag + " ", text.index("options:")):]
         assert entry.split(" --")[0].count(f.label) == 1, flag
         assert f"Default: {defaults[f.key]}." in entry[:600], flag
-    assert "one of: sgd, momentum, adam" in text and "Default: 10." in text  # --print-every's
-    assert "Default: 2,3,4,7." in text and "Default: 1e-5." in text
+    assert "one of: sgd, momentum, adam" in text
+    assert "Default: 10." in text  # --print-every's
+    assert "Default: 2,3,4,7." in text
+    assert "Default: 1e-5." in text
 
 
 def test_help_reads_new_table_columns_and_survives_a_percent_sign():
     from types import SimpleNamespace
 
-    from linviz.cli import _field_help
+    from linviz.cli_flags import field_help
 
     bare = SimpleNamespace(attr="lr", key="lr", label="Learning rate")  # the table before help/allowed existed
-    assert _field_help(bare) == "Learning rate. Default: 1e-5."
+    assert field_help(bare) == "Learning rate. Default: 1e-5."
     rich = SimpleNamespace(attr="lr", key="lr", label="Learning rate", help="Step size, 100% of it",
                            allowed="a positive number", default="3e-5")
-    text = _field_help(rich)
+    text = field_help(rich)
     assert text == "Learning rate. Step size, 100%% of it. Allowed: a positive number. Default: 3e-5."
     assert (text % ()).count("%") == 1  # what argparse does to it
 
 
 def test_text_that_cannot_be_read_at_all_is_bad_input(monkeypatch, capsys):
     """A ValueError or OverflowError from the field table (not a ConfigError) still names the flag, exit 2."""
-    from linviz import cli
+    from linviz import cli_flags
 
     def broken(key, value):
         if key == "seed":
             raise OverflowError("int too large")
         return value
 
-    monkeypatch.setattr(cli, "parse_config", lambda values: [broken(k, v) for k, v in values.items()])
-    monkeypatch.setattr(cli, "parse_field", broken)
+    monkeypatch.setattr(cli_flags, "parse_config", lambda values: [broken(k, v) for k, v in values.items()])
+    monkeypatch.setattr(cli_flags, "parse_field", broken)
     assert main(["--seed", "9" * 80, "--epochs", "3"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Seed (seed): got '999" in err and "9" * 70 not in err
+    assert_one_line_without_traceback(err)
+    assert "Seed (seed): got '999" in err
+    assert "9" * 70 not in err
 
 
 def test_an_internal_error_is_one_line_with_its_own_status(monkeypatch, capsys):
-    from linviz import analyze_cli, cli
+    from linviz import cli
 
-    monkeypatch.setattr(analyze_cli, "report", lambda cfg: 1 / 0)
+    monkeypatch.setattr(cli, "analysis_text", lambda cfg: 1 / 0)
     assert main(["analyze"]) == cli.EXIT_INTERNAL == 4
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "internal error (ZeroDivisionError" in err and "Traceback" not in err
+    assert_one_line_without_traceback(err)
+    assert "internal error (ZeroDivisionError" in err
     monkeypatch.setenv("LINVIZ_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["analyze"])
 
 
-@pytest.mark.parametrize("where", ["report", "train", "_summary"])
+@pytest.mark.parametrize("where", ["analysis_text", "train", "_summary"])
 def test_ctrl_c_anywhere_in_main_exits_130_with_one_line(where, monkeypatch, capsys):
-    from linviz import analyze_cli, cli
+    from linviz import cli
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(analyze_cli if where == "report" else cli, where, interrupt)
-    assert main(["analyze"] if where == "report" else ["--epochs", "3"]) == 130
+    monkeypatch.setattr(cli, where, interrupt)
+    assert main(["analyze"] if where == "analysis_text" else ["--epochs", "3"]) == 130
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("linviz: interrupted") and "Traceback" not in err
+    assert_one_line_without_traceback(err)
+    assert err.startswith("linviz: interrupted")
 
 
 def test_a_closed_pipe_ends_quietly():
@@ -221,7 +255,8 @@ def test_a_closed_pipe_ends_quietly():
     err = producer.stderr.read().decode()
     producer.wait(timeout=120)
     assert json.loads(first)["epoch"] == 0
-    assert err == "" and producer.returncode == 141
+    assert err == ""
+    assert producer.returncode == 141
 
 
 def _interrupt_once(cmd, ready, delay=0.0):
@@ -242,24 +277,26 @@ def _interrupt_once(cmd, ready, delay=0.0):
 def test_ctrl_c_during_training_exits_130_without_a_traceback():
     status, err = _interrupt_once([sys.executable, "-m", "linviz", "--epochs", "1000000", "--samples", "1000"],
                                   ready="Epoch [")
-    assert status == 130 and "Traceback" not in err, err
+    assert status == 130, err
+    assert "Traceback" not in err
     assert re.fullmatch(r"linviz: interrupted after epoch \d+", err.splitlines()[-1])
 
 
 def test_ctrl_c_during_analyze_exits_130_without_a_traceback():
     """The process's own path (__main__, run, main), SIGINT while the analysis computes: here it computes the
-    report over and over, so that the signal lands inside it however fast this machine is."""
+    analysis over and over, so that the signal lands inside it however fast this machine is."""
     code = ("import runpy, sys, linviz.analyze_cli as a\n"
-            "real = a.report\n"
-            "def report(cfg):\n"
+            "real = a.analysis_text\n"
+            "def analysis_text(cfg):\n"
             "    print('analyzing', flush=True)\n"
             "    while True:\n"
             "        real(cfg)\n"
-            "a.report = report\n"
+            "a.analysis_text = analysis_text\n"
             "sys.argv = ['linviz', 'analyze', '--samples', '200', '--weights', '1,2,3,4,5,6,7,8', '--shuffle']\n"
             "runpy.run_module('linviz', run_name='__main__', alter_sys=True)")
     status, err = _interrupt_once([sys.executable, "-c", code], ready="analyzing", delay=0.3)
-    assert status == 130 and "Traceback" not in err, err
+    assert status == 130, err
+    assert "Traceback" not in err
     assert err.splitlines()[-1] == "linviz: interrupted"
 
 
@@ -274,4 +311,5 @@ def test_ctrl_c_while_torch_is_imported_exits_130_without_a_traceback():
             "runpy.run_module('linviz', run_name='__main__', alter_sys=True)")
     out = subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT, capture_output=True, text=True,
                          timeout=120)
-    assert out.returncode == 130 and out.stderr == "linviz: interrupted\n", out.stderr[-2000:]
+    assert out.returncode == 130, out.stderr[-2000:]
+    assert out.stderr == "linviz: interrupted\n"

@@ -18,12 +18,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from linviz.cli import main
-from linviz.config import ConfigError
+from linviz.errors import ConfigError
 from linviz.fields import FIELDS
 from linviz.query import parse_config
 
 ROOT = Path(__file__).resolve().parents[1]
-FLAGS = ["--" + f.key.replace("_", "-") for f in FIELDS] + ["--print-every"]
+FLAGS = [f.flag for f in FIELDS] + ["--print-every"]
 HUGE = "9" * 5000  # more digits than int() reads by default (4,300)
 ODD = ["²", "٣", "٣٤", "１２", "½", "Ⅻ", "𝟗", "", " ", "-", "--", "nan", "inf", "-inf", "1e309", "-1e309", "0x10",
        "1_000", "+5", "1,,2", "[1,2]", "()", "true", "None", "\n", "1\n2", "\x00", "' OR 1=1", "<b>x</b>", HUGE,

@@ -5,15 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from linviz import FIELDS, ConfigError, RunConfig, available_devices, from_query, parse_config, parse_lenient, to_query
+from linviz import FIELDS, ConfigError, RunConfig, from_query, parse_config, parse_lenient, to_query
+
+TUTORIAL = {"true_weights": (2, 3, 4, 7), "n_samples": 10, "lr": 1e-5, "epochs": 100, "batch_size": 1,
+            "optimizer": "sgd", "schedule": "constant", "shuffle": False, "standardize": False, "noise_std": 0,
+            "test_fraction": 0, "feature_min": 1, "feature_max": 100}
 
 
-def test_defaults_are_the_tutorial_configuration():
-    cfg = RunConfig()
-    assert cfg.true_weights == (2, 3, 4, 7) and cfg.n_samples == 10 and cfg.lr == 1e-5 and cfg.epochs == 100
-    assert cfg.batch_size == 1 and cfg.optimizer == "sgd" and cfg.schedule == "constant"
-    assert not cfg.shuffle and not cfg.standardize and cfg.noise_std == 0 and cfg.test_fraction == 0
-    assert (cfg.feature_min, cfg.feature_max) == (1, 100)
+@pytest.mark.parametrize("attr, value", TUTORIAL.items())
+def test_defaults_are_the_tutorial_configuration(attr, value):
+    assert getattr(RunConfig(), attr) == value
 
 
 def test_every_field_carries_a_comment_saying_why():
@@ -46,8 +47,13 @@ def test_types_are_coerced_from_text():
 
 def test_lr_list_makes_a_sweep():
     cfg = parse_config({"lr": "1e-5, 2e-5,4e-5"})
-    assert cfg.is_sweep and cfg.lrs == (1e-5, 2e-5, 4e-5)
-    assert parse_config({"lr": "[1e-5]"}).is_sweep and not parse_config({"lr": "1e-5"}).is_sweep
+    assert cfg.is_sweep
+    assert cfg.lrs == (1e-5, 2e-5, 4e-5)
+
+
+def test_an_lr_in_brackets_is_a_sweep_of_one():
+    assert parse_config({"lr": "[1e-5]"}).is_sweep
+    assert not parse_config({"lr": "1e-5"}).is_sweep
 
 
 BAD = [  # (values, field named in the error, a phrase of what is allowed)
@@ -80,7 +86,6 @@ BAD = [  # (values, field named in the error, a phrase of what is allowed)
     ({"noise_std": "-1"}, "noise_std", "0 or more"),
     ({"seed": "-1"}, "seed", "whole number"),
     ({"feature_min": "100", "feature_max": "1"}, "feature_max", "larger than"),
-    ({"samples": "10000000", "weights": ",".join(["1"] * 1000)}, "n_samples", "GiB"),
     ({"colour": "red"}, "colour", "Known settings"),
 ]
 
@@ -103,15 +108,6 @@ def test_all_bad_fields_are_reported_at_once():
     assert set(info.value.errors) == {"lr", "epochs", "true_weights"}
 
 
-@pytest.mark.parametrize("device", ["cuda", "mps"])
-def test_a_device_this_machine_lacks_is_refused_with_the_reason(device):
-    if device in available_devices():
-        pytest.skip(f"this machine has {device}")
-    with pytest.raises(ConfigError, match="Not available here") as info:
-        parse_config({"device": device})
-    assert "Available: auto" in info.value.message
-
-
 @pytest.mark.parametrize("cfg", [
     RunConfig(),
     RunConfig(true_weights=(1.5, -2.25, 1e-3), lr=(1e-5, 3.3e-5), epochs=7, shuffle=True, optimizer="adam"),
@@ -121,7 +117,11 @@ def test_a_device_this_machine_lacks_is_refused_with_the_reason(device):
 def test_query_round_trip(cfg):
     assert from_query(to_query(cfg)) == cfg
     assert from_query(to_query(cfg, full=True)) == cfg
-    assert all(isinstance(v, str) for v in to_query(cfg).values())
+
+
+def test_query_values_are_text():
+    cfg = RunConfig(lr=(1e-5, 2e-5), epochs=7, shuffle=True, seed=3)
+    assert all(isinstance(v, str) for v in to_query(cfg, full=True).values())
 
 
 def test_default_config_has_an_empty_query():

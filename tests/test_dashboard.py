@@ -1,54 +1,15 @@
 """The dashboard under Streamlit's AppTest: no browser, but the real script, widgets and session."""
 import json
-import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 from helpers_figures import arr
-from streamlit.testing.v1 import AppTest
+from helpers_page import app, charts, open_tab, plain, texts, train
 
 from linviz import RunConfig
 from linviz.analysis import analyze
 from linviz.presets import preset
 from linviz.report import history_csv, result_json
-
-APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
-
-
-def app(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def plain(md: str) -> str:
-    """A message as the reader sees it: Markdown escapes and invisible link breaks removed (the page escapes
-    all user text)."""
-    return re.sub(r"\\(.)", r"\1", md).replace("\u200b", "")
-
-
-def texts(elements) -> str:
-    return " ".join(plain(e.value) for e in elements)
-
-
-def charts(at: AppTest, title: str = "", exact: bool = False) -> list[dict]:
-    """The Plotly figures on the page whose title starts with (or is) `title`; all of them by default."""
-    figs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-    names = [f["layout"].get("title", {}).get("text", "") for f in figs]
-    return [f for f, n in zip(figs, names) if (n == title if exact else n.startswith(title))]
-
-
-def open_tab(at: AppTest, label: str) -> AppTest:
-    """Switch tabs as a click would: only the open tab's content is built."""
-    at.session_state["tab"] = label
-    return at.run()
-
-
-def train(at: AppTest) -> AppTest:
-    at.select_slider(key="speed").set_value("max").run()
-    return at.button(key="btn_train").click().run()
 
 
 def test_first_load_shows_the_tutorial_defaults_without_exception():
@@ -56,9 +17,11 @@ def test_first_load_shows_the_tutorial_defaults_without_exception():
     assert not at.exception
     assert at.text_input(key="cfg_true_weights").value == "2, 3, 4, 7"
     assert at.text_input(key="cfg_lr").value == "1e-5"
-    assert at.number_input(key="cfg_n_samples").value == 10 and at.number_input(key="cfg_epochs").value == 100
+    assert at.number_input(key="cfg_n_samples").value == 10
+    assert at.number_input(key="cfg_epochs").value == 100
     assert at.selectbox(key="cfg_device").value == "auto"
-    assert not at.button(key="btn_train").disabled and at.button(key="btn_stop").disabled
+    assert not at.button(key="btn_train").disabled
+    assert at.button(key="btn_stop").disabled
     assert "Press **Train**" in at.info[0].value
 
 
@@ -68,9 +31,11 @@ def test_a_short_run_draws_both_charts_with_one_trace_per_weight():
     at = train(at)
     assert not at.exception
     live = at.session_state["live"]
-    assert live.status == "done" and live.state.epoch == 30
+    assert live.status == "done"
+    assert live.state.epoch == 30
     (loss,), (weights,) = charts(at, "Loss", exact=True), charts(at, "Weights")
-    assert loss["layout"]["title"]["text"] == "Loss" and loss["layout"]["yaxis"]["type"] == "log"
+    assert loss["layout"]["title"]["text"] == "Loss"
+    assert loss["layout"]["yaxis"]["type"] == "log"
     named = [t for t in weights["data"] if t.get("showlegend", True)]
     assert [t["name"] for t in named] == ["w1 → 2", "w2 → 3", "w3 → 4", "w4 → 7"]
     assert len(weights["data"]) == 8  # plus one dashed target per weight
@@ -83,8 +48,10 @@ def test_invalid_weights_show_the_core_message_and_do_not_train():
     assert not at.exception
     messages = texts(at.error)
     assert "True weights (weights): got '2, x, 4'. 'x' is not a number." in messages
-    assert at.button(key="btn_train").disabled and at.button(key="btn_step").disabled
-    assert at.session_state["live"].history is None and not charts(at, "Loss", exact=True)
+    assert at.button(key="btn_train").disabled
+    assert at.button(key="btn_step").disabled
+    assert at.session_state["live"].history is None
+    assert not charts(at, "Loss", exact=True)
 
 
 def test_bad_lr_is_named_next_to_the_field():
@@ -99,27 +66,33 @@ def test_query_parameters_fill_the_widgets_and_follow_changes():
     assert at.text_input(key="cfg_true_weights").value == "1, 2"
     assert at.text_input(key="cfg_lr").value == "3e-5"
     assert at.number_input(key="cfg_epochs").value == 40
-    assert at.selectbox(key="cfg_optimizer").value == "adam" and at.checkbox(key="cfg_shuffle").value
+    assert at.selectbox(key="cfg_optimizer").value == "adam"
+    assert at.checkbox(key="cfg_shuffle").value
     at.text_input(key="cfg_lr").set_value("2e-5").run()
-    assert at.query_params["lr"] == "2e-5" and at.query_params["weights"] == "1,2"
+    assert at.query_params["lr"] == "2e-5"
+    assert at.query_params["weights"] == "1,2"
 
 
 def test_a_bad_url_parameter_is_named_and_replaced_by_its_default():
     at = app({"lr": "banana", "epochs": "50"})
     assert not at.exception
     assert "Learning rate (lr): got 'banana'" in texts(at.warning)
-    assert at.text_input(key="cfg_lr").value == "1e-5" and at.number_input(key="cfg_epochs").value == 50
+    assert at.text_input(key="cfg_lr").value == "1e-5"
+    assert at.number_input(key="cfg_epochs").value == 50
 
 
 def test_changing_the_data_ends_a_paused_run_and_says_so():
     at = app()
     at.button(key="btn_step").click().run()
     live = at.session_state["live"]
-    assert live.status == "paused" and live.state.epoch == 1
+    assert live.status == "paused"
+    assert live.state.epoch == 1
     at.text_input(key="cfg_lr").set_value("2e-5").run()
-    assert live.status == "paused" and live.cfg.lr == 2e-5  # lr applies live
+    assert live.status == "paused"
+    assert live.cfg.lr == 2e-5  # lr applies live
     at.number_input(key="cfg_n_samples").set_value(20).run()
-    assert live.status == "stopped" and "ended at epoch 1" in live.notice
+    assert live.status == "stopped"
+    assert "ended at epoch 1" in live.notice
     assert "ended at epoch 1" in texts(at.info)
 
 
@@ -135,8 +108,10 @@ def test_many_weights_get_a_heatmap_instead_of_lines(weights, kind):
 def test_the_lr_field_knows_the_data_and_offers_the_fastest_lr():
     at = app()
     hint = " ".join(m.value for m in at.markdown)
-    assert "x** the divergence threshold" in hint and "converges smoothly" in hint
-    assert charts(at) and any(t.get("name") == "diverges" for f in charts(at) for t in f["data"])  # the band
+    assert "x** the divergence threshold" in hint
+    assert "converges smoothly" in hint
+    assert charts(at)
+    assert any(t.get("name") == "diverges" for f in charts(at) for t in f["data"])  # the band
     at.button(key="btn_fastest_lr").click().run()
     a = analyze(RunConfig())
     assert float(at.text_input(key="cfg_lr").value) == pytest.approx(a.best_lr, rel=0.05)
@@ -147,7 +122,7 @@ def test_a_preset_fills_the_settings_and_shows_its_behaviour():
     at.selectbox(key="preset").set_value("Diverging").run()
     assert float(at.text_input(key="cfg_lr").value) == preset("Diverging", 0).lr
     at = train(at)
-    assert at.session_state["live"].state.diverged
+    assert at.session_state["live"].state.run(0).diverged
     assert "Diverged at epoch" in texts(at.error)
 
 
@@ -160,9 +135,13 @@ def test_the_ladder_trains_six_lrs_around_the_threshold():
     res = at.session_state["ladder"]
     assert final["layout"]["shapes"][0]["x0"] == pytest.approx(res["threshold"])
     names = [t["name"] for t in curves["data"] if t["name"] != "diverged here"]
-    assert len(names) == 6 and names[0].startswith("0.1x") and names[-1].startswith("1.5x")
+    assert len(names) == 6
+    assert names[0].startswith("0.1x")
+    assert names[-1].startswith("1.5x")
     live = at.session_state["live"]  # the ladder is the page's live run, a sweep of six lrs
-    assert live.ladder is res and live.history is res["history"] and live.status == "done"
+    assert live.ladder is res
+    assert live.history is res["history"]
+    assert live.status == "done"
     assert list(live.state.diverged) == [False, False, False, False, True, True]
     for trace in curves["data"]:
         assert np.all(np.isfinite(arr(trace["y"]))), trace["name"]
@@ -173,7 +152,8 @@ def test_the_landscape_draws_the_training_path_on_the_contour():
     at = train(at)  # trains while the landscape tab is open, drawing the path
     (land,) = charts(at, "Loss over w1 and w2")
     kinds = [t["type"] for t in land["data"]]
-    assert kinds[0] == "contour" and any(t.get("name") == "training path" for t in land["data"])
+    assert kinds[0] == "contour"
+    assert any(t.get("name") == "training path" for t in land["data"])
 
 
 def test_pinned_runs_overlay_the_loss_chart_and_the_table_shows_what_differs():
@@ -183,7 +163,8 @@ def test_pinned_runs_overlay_the_loss_chart_and_the_table_shows_what_differs():
     at.text_input(key="cfg_lr").set_value("3e-5").run()
     at = train(at)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["run", "lr"] and list(table["lr"]) == ["1e-5", "3e-5"]
+    assert list(table.columns) == ["run", "lr"]
+    assert list(table["lr"]) == ["1e-5", "3e-5"]
     at = open_tab(at, "Training")
     (loss,) = charts(at, "Loss", exact=True)
     assert loss["data"][0]["name"].startswith("#1: lr 1e-5")
@@ -195,24 +176,16 @@ def test_pinned_runs_overlay_the_loss_chart_and_the_table_shows_what_differs():
 def test_the_code_tab_shows_a_script_for_the_current_settings():
     at = open_tab(app({"lr": "2e-5"}), "Show me the code")
     code = at.code[0].value
-    assert "n_samples, lr, epochs, batch_size = 10, 2e-5, 100, 1" in code and "optimizer.step()" in code
+    assert "n_samples, lr, epochs, batch_size = 10, 2e-5, 100, 1" in code
+    assert "optimizer.step()" in code
 
 
 def test_a_run_estimated_over_a_minute_is_announced_before_training():
     # Long because of its epochs, not its data: a million samples would make the page's analysis the slow part.
     at = app({"samples": "2000", "weights": ",".join(["1"] * 100), "epochs": "1000000"})
-    assert "estimated to take about" in texts(at.warning) and not at.button(key="btn_train").disabled
+    assert "estimated to take about" in texts(at.warning)
+    assert not at.button(key="btn_train").disabled
     assert "estimated" not in texts(app().warning)
-
-
-
-def test_training_slots_cap_concurrent_runs():
-    from linviz_app.live import Slots
-
-    slots = Slots(2)
-    assert slots.try_acquire() and slots.try_acquire() and not slots.try_acquire()
-    slots.release()
-    assert slots.try_acquire() and slots.busy == 2
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
@@ -221,12 +194,14 @@ def test_divergence_at_lr_1e9_stops_cleanly_and_no_nan_reaches_charts_or_downloa
     at = train(at)
     assert not at.exception
     live = at.session_state["live"]
-    assert live.state.diverged and "Diverged at epoch" in texts(at.error)
+    assert live.state.run(0).diverged
+    assert "Diverged at epoch" in texts(at.error)
     (loss,), (weights,) = charts(at, "Loss", exact=True), charts(at, "Weights")
     for trace in loss["data"][:1] + weights["data"]:
         assert np.all(np.isfinite(arr(trace["y"]))), trace.get("name", trace)
     csv_text = history_csv(live.history)
-    assert "nan" not in csv_text.lower() and "inf" not in csv_text.lower()
+    assert "nan" not in csv_text.lower()
+    assert "inf" not in csv_text.lower()
     assert json.loads(result_json(live.cfg, live.state))["result"]["diverged"] is True
 
 
@@ -236,12 +211,15 @@ def test_step_after_stop_goes_on_from_where_the_run_stopped():
     at.button(key="btn_step").click().run()
     live = at.session_state["live"]
     at.button(key="btn_stop").click().run()
-    assert live.status == "stopped" and live.state.epoch == 2
+    assert live.status == "stopped"
+    assert live.state.epoch == 2
     at.button(key="btn_step").click().run()
-    assert live.status == "paused" and live.state.epoch == 3  # the same run, one epoch on
+    assert live.status == "paused"
+    assert live.state.epoch == 3  # the same run, one epoch on
 
 
 def test_many_bad_link_parameters_share_one_warning():
     at = app({"lr": "x", "epochs": "0", "samples": "-1", "seed": "y", "gamma": "5", "momentum": "7", "zzz": "1"})
     assert len(at.warning) == 1
-    assert "and 2 more" in at.warning[0].value and "Learning rate (lr)" in plain(at.warning[0].value)
+    assert "and 2 more" in at.warning[0].value
+    assert "Learning rate (lr)" in plain(at.warning[0].value)

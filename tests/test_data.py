@@ -6,10 +6,15 @@ from linviz import RunConfig, make_dataset
 
 def test_tutorial_data_shape_range_and_exact_targets():
     d = make_dataset(RunConfig())
-    assert d.X.shape == (10, 4) and d.y.shape == (10,) and d.X.dtype == np.float32
-    assert d.X.min() >= 1 and d.X.max() <= 100 and np.all(d.X == np.round(d.X))
+    assert d.X.shape == (10, 4)
+    assert d.y.shape == (10,)
+    assert d.X.dtype == np.float32
+    assert d.X.min() >= 1
+    assert d.X.max() <= 100
+    assert np.all(d.X == np.round(d.X))
     np.testing.assert_array_equal(d.y, d.X.astype(np.int64) @ np.array([2, 3, 4, 7]))  # integer arithmetic
-    assert d.X_test is None and d.y_test is None
+    assert d.X_test is None
+    assert d.y_test is None
 
 
 def test_reproducible_from_the_seed_alone_whatever_the_global_seeds():
@@ -26,13 +31,16 @@ def test_reproducible_from_the_seed_alone_whatever_the_global_seeds():
 def test_global_rng_state_is_unchanged_by_making_data():
     before_np, before_torch = np.random.get_state()[1].copy(), torch.get_rng_state().clone()
     make_dataset(RunConfig(n_samples=100, noise_std=2.0, test_fraction=0.3))
-    assert np.array_equal(np.random.get_state()[1], before_np) and torch.equal(torch.get_rng_state(), before_torch)
+    assert np.array_equal(np.random.get_state()[1], before_np)
+    assert torch.equal(torch.get_rng_state(), before_torch)
 
 
 def test_test_split_sizes_and_disjointness():
     cfg = RunConfig(n_samples=40, test_fraction=0.25, seed=3)
     d = make_dataset(cfg)
-    assert d.X.shape == (30, 4) and d.X_test.shape == (10, 4) and (cfg.n_train, cfg.n_test) == (30, 10)
+    assert d.X.shape == (30, 4)
+    assert d.X_test.shape == (10, 4)
+    assert (cfg.n_train, cfg.n_test) == (30, 10)
     full = make_dataset(cfg.replace(test_fraction=0.0))
     rows = {tuple(r) for r in full.X}
     assert {tuple(r) for r in d.X} | {tuple(r) for r in d.X_test} == rows
@@ -42,7 +50,8 @@ def test_noise_has_the_requested_spread():
     cfg = RunConfig(n_samples=20_000, noise_std=3.0)
     d = make_dataset(cfg)
     resid = d.y.astype(np.float64) - d.X.astype(np.float64) @ np.array(cfg.true_weights)
-    assert abs(resid.std() - 3.0) < 0.1 and abs(resid.mean()) < 0.1
+    assert abs(resid.std() - 3.0) < 0.1
+    assert abs(resid.mean()) < 0.1
 
 
 def test_standardised_features_and_weights_back_in_raw_units():

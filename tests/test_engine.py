@@ -9,23 +9,50 @@ from oracle import mse64, reference_train
 from linviz import RunConfig, Trainer, make_dataset, train
 
 
-def test_states_run_from_epoch_0_to_the_last_and_are_frozen_copies():
-    cfg = RunConfig(epochs=12)
-    states = list(train(cfg))
+def test_states_run_from_epoch_0_to_the_last_counting_steps_and_time():
+    states = list(train(RunConfig(epochs=12)))
     assert [s.epoch for s in states] == list(range(13))
-    assert states[0].last_loss is None and states[0].steps == 0 and states[-1].steps == 120
+    assert states[0].last_loss is None
+    assert states[0].steps == 0
+    assert states[-1].steps == 120
+    assert states[-1].elapsed > 0
+    assert all(a.elapsed <= b.elapsed for a, b in pairwise(states))
+
+
+def test_states_are_frozen_copies():
+    cfg = RunConfig(epochs=3)
+    states = list(train(cfg))
     with pytest.raises(dataclasses.FrozenInstanceError):
         states[0].epoch = 3
     states[1].weights[:] = 0  # a copy: scribbling on it changes nothing inside the engine
     assert not np.array_equal(list(train(cfg))[1].weights, states[1].weights)
-    assert all(isinstance(s.weights, np.ndarray) and s.weights.shape == (4,) for s in states)
-    assert states[-1].elapsed > 0 and all(a.elapsed <= b.elapsed for a, b in pairwise(states))
+
+
+def test_a_single_run_has_the_shape_of_a_sweep_of_one():
+    s = list(train(RunConfig(epochs=2, n_samples=20, test_fraction=0.25)))[-1]
+    assert s.weights.shape == (1, 4)
+    for name in ("loss", "last_loss", "test_loss", "lr", "grad_norm", "diverged_epoch", "diverged"):
+        assert getattr(s, name).shape == (1,), name
+    assert s.diverged_epoch[0] == -1
+
+
+def test_run_gives_one_run_as_plain_numbers():
+    s = list(train(RunConfig(lr=(1e-5, 1e-3), epochs=3)))[-1]
+    converging, diverged = s.run(0), s.run(1)
+    np.testing.assert_array_equal(converging.weights, s.weights[0])
+    assert isinstance(converging.loss, float)
+    assert converging.lr == 1e-5
+    assert converging.diverged_epoch is None
+    assert converging.diverged is False
+    assert diverged.diverged_epoch == 1
+    assert diverged.diverged is True
+    assert (diverged.epoch, diverged.steps, diverged.elapsed) == (s.epoch, s.steps, s.elapsed)
 
 
 def test_loss_gradient_and_test_loss_match_numpy_float64():
     cfg = RunConfig(n_samples=40, test_fraction=0.25, noise_std=5.0, lr=1e-5, epochs=20, seed=4)
     data = make_dataset(cfg)
-    for s in list(train(cfg))[::5]:
+    for s in [s.run(0) for s in list(train(cfg))[::5]]:
         assert s.loss == pytest.approx(mse64(data.X, data.y, s.weights), rel=1e-9)
         assert s.test_loss == pytest.approx(mse64(data.X_test, data.y_test, s.weights), rel=1e-9)
         X, y = data.X.astype(np.float64), data.y.astype(np.float64)
@@ -38,30 +65,34 @@ def test_same_config_same_states():
     a, b = list(train(cfg)), list(train(cfg))
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x.weights, y.weights)
-        assert x.loss == y.loss
+        np.testing.assert_array_equal(x.loss, y.loss)
     assert not np.array_equal(a[-1].weights, list(train(cfg.replace(seed=12)))[-1].weights)
 
 
 def test_standardised_features_allow_a_large_lr_and_report_raw_weights():
     cfg = RunConfig(standardize=True, lr=0.1, epochs=30)
     final = list(train(cfg))[-1]
-    np.testing.assert_allclose(final.weights, cfg.true_weights, rtol=1e-6)
-    assert list(train(cfg.replace(standardize=False, epochs=3)))[-1].diverged  # raw features cannot take it
+    np.testing.assert_allclose(final.run(0).weights, cfg.true_weights, rtol=1e-6)
+    assert list(train(cfg.replace(standardize=False, epochs=3)))[-1].run(0).diverged  # raw features cannot take it
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 @pytest.mark.parametrize("lr", [1e-3, 1e3, 1e9])
 def test_divergence_stops_cleanly_and_no_nan_escapes(optimizer, lr):
     cfg = RunConfig(lr=lr, optimizer=optimizer, epochs=50)
-    states = list(train(cfg))
+    states = [s.run(0) for s in train(cfg)]
     last = states[-1]
     for s in states:
-        assert np.all(np.isfinite(s.weights)) and np.isfinite(s.loss) and np.isfinite(s.grad_norm)
+        assert np.all(np.isfinite(s.weights))
+        assert np.isfinite(s.loss)
+        assert np.isfinite(s.grad_norm)
         assert s.last_loss is None or np.isfinite(s.last_loss)
     if optimizer == "adam" and lr < 1e9:  # Adam's steps are bounded by lr: it wanders but does not blow up
-        assert not last.diverged and last.epoch == 50
+        assert not last.diverged
+        assert last.epoch == 50
         return
-    assert last.diverged and last.diverged_epoch == last.epoch and len(states) == last.epoch + 1
+    assert last.diverged_epoch == last.epoch
+    assert len(states) == last.epoch + 1
     assert not any(s.diverged for s in states[:-1])
     np.testing.assert_array_equal(last.weights, states[-2].weights)  # it shows the last finite epoch
     assert last.loss == states[-2].loss
@@ -71,11 +102,17 @@ def test_in_a_sweep_diverged_runs_freeze_while_the_others_go_on():
     cfg = RunConfig(lr=(1e-5, 4e-5, 1e-3, 1e9), epochs=60)
     states = list(train(cfg))
     last = states[-1]
-    assert last.epoch == 60 and last.weights.shape == (4, 4) and last.loss.shape == (4,)
+    assert last.epoch == 60
+    assert last.weights.shape == (4, 4)
+    assert last.loss.shape == (4,)
     assert list(last.diverged) == [False, False, True, True]
-    assert last.diverged_epoch[0] == -1 and 1 <= last.diverged_epoch[2] <= 60 and last.diverged_epoch[3] == 1
+    assert last.diverged_epoch[0] == -1
+    assert 1 <= last.diverged_epoch[2] <= 60
+    assert last.diverged_epoch[3] == 1
     for s in states:
-        assert np.all(np.isfinite(s.weights)) and np.all(np.isfinite(s.loss)) and np.all(np.isfinite(s.grad_norm))
+        assert np.all(np.isfinite(s.weights))
+        assert np.all(np.isfinite(s.loss))
+        assert np.all(np.isfinite(s.grad_norm))
     k = last.diverged_epoch[2]
     np.testing.assert_array_equal(last.weights[2], states[k - 1].weights[2])
     assert last.loss[1] < 1e-6 * states[0].loss[1]  # the good runs kept training
@@ -84,15 +121,20 @@ def test_in_a_sweep_diverged_runs_freeze_while_the_others_go_on():
 def test_lr_sweep_states_carry_one_row_per_run():
     cfg = RunConfig(lr=(1e-5, 2e-5), epochs=3)
     s = list(train(cfg))[-1]
-    assert s.weights.shape == (2, 4) and list(s.lr) == [1e-5, 2e-5] and s.last_loss.shape == (2,)
+    assert s.weights.shape == (2, 4)
+    assert list(s.lr) == [1e-5, 2e-5]
+    assert s.last_loss.shape == (2,)
 
 
 def test_trainer_steps_on_demand_and_returns_the_last_state_when_done():
     t = Trainer(RunConfig(epochs=2))
-    assert t.state.epoch == 0 and not t.done
+    assert t.state.epoch == 0
+    assert not t.done
     t.step()
     s = t.step()
-    assert t.done and s.epoch == 2 and t.step() is s
+    assert t.done
+    assert s.epoch == 2
+    assert t.step() is s
 
 
 def test_set_lr_is_validated():
@@ -107,22 +149,25 @@ def test_full_batch_gradient_descent_follows_the_numpy_recursion():
     cfg = RunConfig(batch_size=10, lr=5e-5, epochs=50, seed=2)
     data = make_dataset(cfg)
     states = list(train(cfg))
-    X, y, w = data.X.astype(np.float64), data.y.astype(np.float64), states[0].weights.copy()
+    X, y, w = data.X.astype(np.float64), data.y.astype(np.float64), states[0].run(0).weights.copy()
     for s in states[1:]:
         w = w - cfg.lr * 2 / len(y) * X.T @ (X @ w - y)  # computed with float64 NumPy, step by step
-        np.testing.assert_allclose(s.weights, w, rtol=1e-9)
+        np.testing.assert_allclose(s.run(0).weights, w, rtol=1e-9)
 
 
 def test_big_batches_train_without_a_batch_by_batch_matrix():
     # a (batch x batch) helper for a 200,000-sample batch would need 40 GB; one was built here once
     cfg = RunConfig(n_samples=200_000, batch_size=200_000, lr=5e-5, epochs=3)
     states = list(train(cfg))
-    assert states[-1].loss < states[0].loss
+    assert states[-1].run(0).loss < states[0].run(0).loss
+
+
+def test_batches_longer_than_a_solve_chunk_follow_torch_optim():
     cfg = RunConfig(n_samples=1000, batch_size=300, lr=5e-5, epochs=40, seed=1)  # 300 > CHUNK, short last batch
     data = make_dataset(cfg)
-    w0 = next(iter(train(cfg.replace(epochs=1)))).weights
+    w0 = Trainer(cfg, data).state.run(0).weights
     ref = reference_train(data.X, data.y, w0, cfg.lr, 40, batch=300)[-1]
-    assert np.abs(list(train(cfg))[-1].weights - ref).max() <= 1e-5 * np.abs(ref).max()
+    assert np.abs(list(train(cfg, data))[-1].run(0).weights - ref).max() <= 1e-5 * np.abs(ref).max()
 
 
 def test_masked_grams_rebuilt_each_epoch_when_too_big_to_keep_give_the_same_run(monkeypatch):

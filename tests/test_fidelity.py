@@ -10,8 +10,9 @@ from linviz import RunConfig, Trainer, make_dataset, train, tutorial_train
 SEVEN = (2, 3, 4, 7, 11, 5, 13)  # the tutorial's seven-weight example
 
 
-def weights_per_epoch(cfg):
-    return np.array([np.atleast_2d(s.weights)[0] if not cfg.is_sweep else s.weights for s in train(cfg)])
+def single_run_weights(cfg) -> list:
+    """Each epoch's (D,) weights of a single run."""
+    return [s.run(0).weights for s in train(cfg)]
 
 
 def assert_close_rel(actual, expected, rel):
@@ -26,7 +27,7 @@ def assert_close_rel(actual, expected, rel):
 def test_every_epoch_matches_the_tutorial_loop(weights, lr, epochs, seed):
     cfg = RunConfig(true_weights=weights, lr=lr, epochs=epochs, seed=seed)
     data = make_dataset(cfg)
-    ours = list(train(cfg))
+    ours = [s.run(0) for s in train(cfg)]
     literal = list(tutorial_train(data.X, data.y, ours[0].weights, lr, epochs))
     assert_close_rel([s.weights for s in ours], [w for _, w, _ in literal], 1e-5)
     # the printed number: the last sample's loss. Compare residuals (sqrt), since at convergence the loss
@@ -44,7 +45,7 @@ def test_a_run_inside_a_sweep_matches_the_tutorial_loop_and_its_solo_run():
     states = list(train(sweep))
     assert states[-1].weights.shape == (4, 4)
     for r, lr in enumerate(lrs):
-        solo = [s.weights for s in train(sweep.replace(lr=lr))]
+        solo = [s.run(0).weights for s in train(sweep.replace(lr=lr))]
         np.testing.assert_allclose([s.weights[r] for s in states], solo, rtol=1e-12, atol=1e-12)
     literal = [w for _, w, _ in tutorial_train(data.X, data.y, states[0].weights[2], lrs[2], 100)]
     assert_close_rel([s.weights[2] for s in states], literal, 1e-5)
@@ -55,7 +56,7 @@ def test_a_run_inside_a_sweep_matches_the_tutorial_loop_and_its_solo_run():
 def test_momentum_and_adam_follow_torch_optim(optimizer, lr, rel, batch):
     cfg = RunConfig(optimizer=optimizer, lr=lr, epochs=60, batch_size=batch, seed=1)
     data = make_dataset(cfg)
-    ours = [s.weights for s in train(cfg)]
+    ours = single_run_weights(cfg)
     ref = reference_train(data.X, data.y, ours[0], lr, 60, batch=batch, optimizer=optimizer)
     assert_close_rel(ours, ref, rel)
 
@@ -64,14 +65,14 @@ def test_momentum_and_adam_follow_torch_optim(optimizer, lr, rel, batch):
 def test_mini_batches_match_torch_optim_including_a_short_last_batch(batch):
     cfg = RunConfig(batch_size=batch, lr=2e-5, epochs=80, seed=2)
     data = make_dataset(cfg)
-    ours = [s.weights for s in train(cfg)]
+    ours = single_run_weights(cfg)
     assert_close_rel(ours, reference_train(data.X, data.y, ours[0], cfg.lr, 80, batch=batch), 1e-5)
 
 
 def test_long_data_spanning_many_solve_chunks_matches_the_step_by_step_loop():
     cfg = RunConfig(true_weights=tuple(range(1, 21)), n_samples=700, lr=1e-6, epochs=3, batch_size=1, seed=4)
     data = make_dataset(cfg)
-    ours = [s.weights for s in train(cfg)]
+    ours = single_run_weights(cfg)
     literal = [w for _, w, _ in tutorial_train(data.X, data.y, ours[0], cfg.lr, 3)]
     assert_close_rel(ours, literal, 1e-5)
 
@@ -81,9 +82,9 @@ def test_shuffling_visits_a_fresh_order_each_epoch_like_a_shuffled_loop():
     data = make_dataset(cfg)
     rng = np.random.default_rng([cfg.seed, 1])  # the engine's documented shuffling stream
     orders = [rng.permutation(cfg.n_samples) for _ in range(30)]
-    ours = [s.weights for s in train(cfg)]
+    ours = single_run_weights(cfg)
     assert_close_rel(ours, reference_train(data.X, data.y, ours[0], cfg.lr, 30, batch=2, orders=orders), 1e-5)
-    unshuffled = [s.weights for s in train(cfg.replace(shuffle=False))]
+    unshuffled = single_run_weights(cfg.replace(shuffle=False))
     assert np.abs(np.array(ours[5]) - unshuffled[5]).max() > 1e-3  # shuffling does change the path
 
 
@@ -98,7 +99,7 @@ def test_schedules_match_torch_lr_schedulers(schedule):
         expected.append(opt.param_groups[0]["lr"])
         opt.step()
         sched.step()
-    states = list(train(cfg))
+    states = [s.run(0) for s in train(cfg)]
     np.testing.assert_allclose([s.lr for s in states[1:]], expected, rtol=1e-12)
     data = make_dataset(cfg)
     ours = [s.weights for s in states]
@@ -113,9 +114,10 @@ def test_set_lr_mid_run_applies_from_the_next_epoch_and_keeps_progress():
         t.step()
     t.set_lr(3e-5)
     while not t.done:
-        last = t.step()
-    w0 = Trainer(cfg, data).state.weights
+        last = t.step().run(0)
+    w0 = Trainer(cfg, data).state.run(0).weights
     lrs = [1e-5] * 20 + [3e-5] * 20
     ref = reference_train(data.X, data.y, w0, 1e-5, 40, lrs=lrs)
-    assert last.epoch == 40 and last.lr == 3e-5
+    assert last.epoch == 40
+    assert last.lr == 3e-5
     assert np.abs(last.weights - ref[-1]).max() / 7 < 1e-5

@@ -29,7 +29,8 @@ def test_any_text_gives_a_config_or_a_named_error(values):
     try:
         cfg = parse_config(values)
     except ConfigError as e:
-        assert e.errors and all(len(m) < 400 for m in e.errors.values()), e.errors
+        assert e.errors
+        assert all(len(m) < 400 for m in e.errors.values()), e.errors
         for attr, message in e.errors.items():
             field = BY_ATTR.get(attr)
             assert message.startswith(field.name if field else "Unknown setting"), message

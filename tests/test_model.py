@@ -8,7 +8,8 @@ def test_model_is_a_module_with_one_parameter_per_run():
     m = LinearModel(torch.tensor([1.0, 2.0, 3.0]), runs=4)
     assert isinstance(m, nn.Module)
     (p,) = list(m.parameters())
-    assert isinstance(p, nn.Parameter) and p.shape == (4, 3)
+    assert isinstance(p, nn.Parameter)
+    assert p.shape == (4, 3)
 
 
 def test_forward_is_w_dot_x_and_has_gradients():

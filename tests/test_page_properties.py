@@ -1,24 +1,16 @@
 """Generated tests for the page (Streamlit's AppTest): any valid config, opened as a link, shows exactly its
 settings, trains, stops and draws charts; any link, valid or not, opens without an exception and names what
 it could not use."""
-from pathlib import Path
 from urllib.parse import urlencode
 
+from helpers_page import app
 from hypothesis import example, given, settings
 from strategies import configs, query_texts
 from streamlit.testing.v1 import AppTest
 
 from linviz import RunConfig, parse_lenient, to_query
 
-APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 PAGE = settings(max_examples=max(6, settings.default.max_examples // 4))  # each example runs the page ~4 times
-
-
-def open_link(query: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
 
 
 def no_exception(at: AppTest, what) -> None:
@@ -34,16 +26,17 @@ def no_exception(at: AppTest, what) -> None:
 @example(RunConfig(n_samples=2, true_weights=(2.0, 3.0, 4.0, 7.0), epochs=3))
 def test_any_valid_link_opens_as_written_trains_stops_and_draws(cfg):
     link = to_query(cfg)
-    at = open_link(link)
+    at = app(link)
     no_exception(at, f"opening ?{urlencode(link)}")
-    assert not at.warning or all("not usable" not in w.value for w in at.warning), at.warning[0].value
+    assert not any("not usable" in w.value for w in at.warning), " ".join(w.value for w in at.warning)
     assert dict(at.query_params) == link or not link  # the address bar keeps the link
     assert at.session_state["live"].cfg is None
     at.button(key="btn_step").click().run()  # one epoch, paused
     no_exception(at, "Step")
     live = at.session_state["live"]
     assert live.cfg == cfg, "the page trains exactly the settings of the link"
-    assert live.state.epoch == 1 and live.status in ("paused", "done")
+    assert live.state.epoch == 1
+    assert live.status in ("paused", "done")
     if live.status == "paused":  # a one-epoch run is already done
         at.button(key="btn_stop").click().run()
         no_exception(at, "Stop")
@@ -51,7 +44,8 @@ def test_any_valid_link_opens_as_written_trains_stops_and_draws(cfg):
     at.select_slider(key="speed").set_value("max").run()
     at.button(key="btn_train").click().run()
     no_exception(at, "Train")
-    assert live.status == "done" and live.state.epoch in range(1, cfg.epochs + 1)
+    assert live.status == "done"
+    assert live.state.epoch in range(1, cfg.epochs + 1)
     assert at.get("plotly_chart"), "charts are drawn"
 
 
@@ -62,7 +56,7 @@ def test_any_valid_link_opens_as_written_trains_stops_and_draws(cfg):
 @example({"samples": "4600000"})
 @example({"weights": "[x](http://example.invalid)", "lr": "**bold**"})
 def test_any_link_opens_without_an_exception_and_names_what_it_changed(query):
-    at = open_link(query)
+    at = app(query)
     no_exception(at, f"opening ?{urlencode(query)}")
     _, messages = parse_lenient(query)
     warnings = " ".join(w.value for w in at.warning)

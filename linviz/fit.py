@@ -1,0 +1,103 @@
+"""What the training samples determine: the Hessian's spectrum, the rank, and the least-squares fit.
+
+The Hessian of the training MSE is H = (2/N) X^T X. When the samples do not determine the weights (fewer
+samples than weights, duplicate or constant columns, standardised features with N <= D), many weights fit
+them; training never leaves w0 + span(samples), so it ends at the fit nearest its start,
+    w_reach = w0 + P (w_ls - w0),   P the projection onto the span of the samples.
+Everything is float64 NumPy, from the smaller of X X^T and X^T X, over at most `spectrum_rows` samples.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .analysis_cost import chunk_rows, lstsq_small, spectrum_rows
+from .config import RunConfig
+from .data import Dataset, make_dataset
+from .model import initial_weights
+
+RANK_TOL = 1e-10      # eigenvalues of X^T X below this x the largest count as zero (singular values 1e-5)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What the training samples determine, in model units."""
+
+    eigenvalues: np.ndarray      # of H = (2/N) X^T X, ascending (of a prefix's H when rows < N)
+    rank: int                    # dimension of the samples' span
+    rows: int                    # samples this was computed from: N, or a prefix when N is too large
+    basis: np.ndarray | None     # (D, rank) orthonormal basis of the span; None: the span is all of R^D
+    w_ls: np.ndarray             # least-squares weights of minimum norm
+    w_reach: np.ndarray          # the least-squares weights nearest w0: where training ends
+
+
+def nonzero(ev: np.ndarray) -> np.ndarray:
+    """Which eigenvalues of a Gram count as nonzero: above RANK_TOL x the largest."""
+    top = float(ev.max()) if ev.size else 0.0
+    return ev > RANK_TOL * top if top > 0 else np.zeros(ev.shape, bool)
+
+
+def start_weights(cfg: RunConfig, d: int) -> np.ndarray:
+    """The run's initial weights w0 in float64, as the engine draws them from the seed."""
+    return initial_weights(d, cfg.seed).double().numpy()
+
+
+def _gram(X: np.ndarray, y: np.ndarray, rows: int):
+    """X^T X and X^T y over the first `rows` samples, in float64, chunk_rows at a time."""
+    d = X.shape[1]
+    G, b = np.zeros((d, d)), np.zeros(d)
+    step = chunk_rows(d)
+    for i in range(0, rows, step):
+        Xc = X[i:min(i + step, rows)].astype(np.float64)
+        G += Xc.T @ Xc
+        b += Xc.T @ y[i:min(i + step, rows)].astype(np.float64)
+    return G, b
+
+
+def fit_data(X: np.ndarray, y: np.ndarray, w0=None) -> Fit:
+    """Spectrum, rank, span and least squares of (X, y), from the smaller of X X^T and X^T X."""
+    n, d = X.shape
+    rows = spectrum_rows(n, d)
+    w0 = np.zeros(d) if w0 is None else np.asarray(w0, np.float64)
+    if rows < d:  # the samples' Gram: X = U S V^T, span basis V = X^T U / S
+        Xf, yf = X[:rows].astype(np.float64), y[:rows].astype(np.float64)
+        mu, U = np.linalg.eigh(Xf @ Xf.T)
+        keep = nonzero(mu)
+        basis = Xf.T @ U[:, keep] / np.sqrt(mu[keep])
+        w_ls = basis @ (U[:, keep].T @ yf / np.sqrt(mu[keep]))
+        ev = np.concatenate([np.zeros(d - rows), mu])
+    else:
+        G, b = _gram(X, y, rows)
+        # nearly square: a rank below d is likely, so go straight for the eigenvectors
+        ev, V = np.linalg.eigh(G) if rows < 2 * d else (np.linalg.eigvalsh(G), None)
+        keep, basis = nonzero(ev), None
+        if not keep.all():
+            ev, V = (ev, V) if V is not None else np.linalg.eigh(G)
+            keep = nonzero(ev)
+            basis = V[:, keep]
+        w_ls = np.linalg.solve(G, b) if basis is None else basis @ (basis.T @ b / ev[keep])
+    if rows == n and lstsq_small(n, d):  # small: the SVD's answer is the more accurate
+        w_ls = np.linalg.lstsq(X.astype(np.float64), y.astype(np.float64), rcond=np.sqrt(RANK_TOL))[0]
+    w_reach = w_ls if basis is None else w_ls + w0 - basis @ (basis.T @ w0)
+    return Fit(np.sort(2.0 / rows * np.maximum(ev, 0.0)), int(keep.sum()), rows, basis, w_ls, w_reach)
+
+
+def least_squares(data: Dataset) -> np.ndarray | None:
+    """The weights that minimise the training MSE (of minimum norm when many do), in the raw features'
+    units; None if the data is too big to solve for all of it.
+
+    >>> least_squares(make_dataset(RunConfig())).round(6).tolist()
+    [2.0, 3.0, 4.0, 7.0]
+    """
+    n, d = data.X.shape
+    return data.to_original(fit_data(data.X, data.y).w_ls) if spectrum_rows(n, d) == n else None
+
+
+def reachable_solution(cfg: RunConfig, data: Dataset | None = None) -> np.ndarray | None:
+    """Where training ends (raw units) when the samples do not determine the weights; None when they do
+    (or for Adam, which does not stay in the samples' span, or data too large to solve)."""
+    data = data if data is not None else make_dataset(cfg)
+    n, d = data.X.shape
+    if cfg.optimizer == "adam" or spectrum_rows(n, d) < n:
+        return None
+    fit = fit_data(data.X, data.y, start_weights(cfg, d))
+    return None if fit.rank == d else data.to_original(fit.w_reach)

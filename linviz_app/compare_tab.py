@@ -1,0 +1,49 @@
+"""The Compare runs tab: pin finished runs (they stay on the loss chart as faint lines) and see, in a table,
+the settings in which they differ."""
+import streamlit as st
+
+from linviz import RunConfig, to_query
+from linviz.text import fmt_number
+from linviz_app.live import LiveRun, Status
+from linviz_app.session import pinned_runs
+
+MAX_PINNED = 8  # faint lines enough to compare a lecture's worth of runs without hiding the current one
+
+
+def pin(live: LiveRun) -> None:
+    pins = st.session_state.setdefault("pins", [])
+    v = live.history.view()
+    label = f"#{len(pins) + 1}: lr {fmt_number(live.cfg.lr)}, epoch {live.state.epoch}"
+    pins.append({"label": label, "cfg": live.cfg, "epoch": v["epoch"], "loss": v["loss"]})
+    del pins[:-MAX_PINNED]
+
+
+def differing_settings(cfgs: list[RunConfig]) -> dict[str, list[str]]:
+    """Only the settings that differ between the runs: {key: [value per run]}."""
+    rows = [to_query(c, full=True) for c in cfgs]
+    return {k: [r[k] for r in rows] for k in rows[0] if len({r[k] for r in rows}) > 1}
+
+
+def compare_ui(cfg: RunConfig | None, live: LiveRun) -> None:
+    pins = pinned_runs()
+    c1, c2, _ = st.columns([1, 1, 3])
+    finished = live.history is not None and live.status in (Status.STOPPED, Status.DONE)
+    sweep = live.cfg is not None and live.cfg.is_sweep
+    c1.button("Pin this run", key="btn_pin", on_click=pin, args=(live,), disabled=not finished or sweep,
+              help=f"Keep this run as a faint line on the loss chart (up to {MAX_PINNED}); one learning rate at a time")
+    if sweep:
+        st.caption(f"Pinning keeps a run with one learning rate. This run is a sweep: its {len(live.cfg.lrs)} "
+                   "learning rates are already side by side on the loss chart.")
+    c2.button("Clear pinned runs", key="btn_clear_pins", disabled=not pins,
+              on_click=lambda: st.session_state.update(pins=[]))
+    if not pins:
+        st.caption("Finish or stop a run, pin it, change a setting and train again: pinned runs stay on the loss "
+                   "chart as faint lines.")
+        return
+    cfgs = [p["cfg"] for p in pins] + ([live.cfg] if live.cfg else [])
+    labels = [p["label"] for p in pins] + (["current run"] if live.cfg else [])
+    diff = differing_settings(cfgs) if len(cfgs) > 1 else {}
+    if diff:
+        st.dataframe({"run": labels, **diff}, hide_index=True)
+    else:
+        st.caption("The pinned runs share every setting.")

@@ -1,0 +1,60 @@
+"""Above the charts: Train, Stop, Pause/Resume, Step, Reset and the speed, with what each button does.
+
+The callbacks run before the script, so the page drawn after a click already shows its effect. They read the
+settings from the session (`parse_widgets`): the sidebar is not drawn yet when they run.
+"""
+import streamlit as st
+
+from linviz_app.live import ACTIVE, LiveRun, Status
+from linviz_app.session import live_run
+from linviz_app.widgets import parse_widgets
+
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, "max")  # epochs per second; 20 shows the tutorial's 100 epochs in 5 s
+
+
+def on_train() -> None:
+    cfg, _ = parse_widgets()
+    if cfg is not None:
+        live_run().start(cfg)
+
+
+def on_pause() -> None:
+    live = live_run()
+    live.resume() if live.status == Status.PAUSED else live.pause()
+
+
+def on_step() -> None:
+    live = live_run()
+    if live.status not in ACTIVE:
+        cfg, _ = parse_widgets()
+        if cfg is None:
+            return
+        if live.status == Status.STOPPED and cfg == live.source:
+            live.reopen()  # Step after Stop goes on from where the run stopped, as Stop kept it
+        else:
+            live.start(cfg, paused=True)
+    live.pause()
+    live.step()
+
+
+def on_reset() -> None:
+    live = live_run()
+    if live.ladder is not None:
+        st.session_state.pop("ladder", None)  # the ladder tab forgets a ladder that was reset
+    live.reset()
+
+
+def controls_ui(live: LiveRun, can_train: bool):
+    """The buttons and the speed, above the charts (below them, a running loop would hide them); returns
+    the speed in epochs per second, or "max"."""
+    cols = st.columns([1, 1, 1.2, 1, 1, 4], vertical_alignment="bottom")
+    active = live.status in ACTIVE
+    cols[0].button("Train", type="primary", on_click=on_train, disabled=not can_train, key="btn_train",
+                   use_container_width=True)
+    cols[1].button("Stop", on_click=live.stop, disabled=not active, key="btn_stop", use_container_width=True)
+    cols[2].button("Resume" if live.status == Status.PAUSED else "Pause", on_click=on_pause, disabled=not active,
+                   key="btn_pause", use_container_width=True)
+    cols[3].button("Step", on_click=on_step, disabled=not can_train and not active, key="btn_step",
+                   help="train one epoch, then pause", use_container_width=True)
+    cols[4].button("Reset", on_click=on_reset, key="btn_reset", use_container_width=True)
+    return cols[5].select_slider("Speed (epochs per second)", SPEEDS, value=20, key="speed")

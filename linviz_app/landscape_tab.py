@@ -1,0 +1,90 @@
+"""The Loss landscape tab: the loss over two chosen weights (the others held at their true values), with the
+path each run took drawn live, and how raw and standardised features differ in curvature and threshold."""
+import time
+
+import numpy as np
+import streamlit as st
+
+from linviz import RunConfig, make_dataset
+from linviz.history import alive
+from linviz.landscape import loss_slice, slice_condition
+from linviz_app.charts import MAX_LINES, PALETTE, short_number
+from linviz_app.live import LiveRun
+from linviz_app.lr_charts import landscape_figure
+from linviz_app.session import cached_analysis
+from linviz_app.sweep_charts import lr_names
+
+REDRAW_S = 1.0  # seconds between contour redraws while a run goes on: a contour costs the browser far more
+
+
+class Landscape:
+    """The contour of weights i and j (names[i], names[j]) of `cfg`'s data, redrawn with the paths so far."""
+
+    def __init__(self, cfg: RunConfig, data, i: int, j: int):
+        self.cfg, self.data, self.i, self.j = cfg, data, i, j
+        self.names = [f"w{k + 1}" for k in range(cfg.n_weights)]
+        self.chart = st.empty()
+        self.last_draw, self.draws = 0.0, 0  # draws: a fresh chart key each time within one script run
+
+    def draw(self, live: LiveRun, final: bool = True) -> None:
+        if not final and time.perf_counter() - self.last_draw < REDRAW_S:
+            return
+        self.last_draw = time.perf_counter()
+        i, j = self.i, self.j
+        paths = training_paths(live, i, j)
+        center = np.array([self.cfg.true_weights[i], self.cfg.true_weights[j]])
+        span = np.maximum(np.abs(center) * 0.5, 1.0)
+        finite = [p for p in paths if not p[4]] or paths  # diverged runs' paths may leave the view
+        for _, xs, ys, _, _ in finite:
+            if len(xs):
+                span = np.maximum(span, 1.15 * np.array([np.abs(xs - center[0]).max(), np.abs(ys - center[1]).max()]))
+        a_vals, b_vals, Z = loss_slice(self.cfg, self.data, i, j, center=center, span=span, n=41)
+        self.draws += 1
+        fig = landscape_figure(a_vals, b_vals, Z, (self.names[i], self.names[j]), center, [p[:4] for p in paths])
+        self.chart.plotly_chart(fig, key=f"land_{self.draws}")
+
+
+def landscape_ui(cfg: RunConfig | None, live: LiveRun) -> Landscape | None:
+    """Choose two weights; returns the live view that redraws the landscape (None when there is none)."""
+    run_cfg = live.cfg or cfg
+    if run_cfg is None or run_cfg.n_weights < 2:
+        st.info("The landscape needs at least two weights.")
+        return None
+    names = [f"w{k + 1}" for k in range(run_cfg.n_weights)]
+    c1, c2, _ = st.columns([1, 1, 3])
+    i = names.index(c1.selectbox("Horizontal", names, index=0, key="land_i"))
+    j = names.index(c2.selectbox("Vertical", names, index=1, key="land_j"))
+    if i == j:
+        st.warning("Choose two different weights.")
+        return None
+    data = live.trainer.data if live.trainer else make_dataset(run_cfg)
+    st.caption(_caption(run_cfg, data, i, j))
+    return Landscape(run_cfg, data, i, j)
+
+
+def _caption(cfg: RunConfig, data, i: int, j: int) -> str:
+    """What the slice holds fixed, how stretched it is, and raw vs standardised curvature and threshold."""
+    names = [f"w{k + 1}" for k in range(cfg.n_weights)]
+    others = [f"{names[k]} = {cfg.true_weights[k]:g}" for k in range(cfg.n_weights) if k not in (i, j)]
+    if len(others) > 6:  # a thousand weights would push the chart off the page
+        others = [*others[:5], f"... ({len(others) - 5:,} more)"]
+    a = cached_analysis(cfg)
+    other = cached_analysis(cfg.replace(standardize=not cfg.standardize))
+    raw, std = (other, a) if cfg.standardize else (a, other)
+    return ((f"A slice through the true weights: {', '.join(others)} held fixed. " if others else "")
+            + f"This slice's ellipses are {np.sqrt(slice_condition(data, i, j)):.2g}x longer than wide; "
+            f"κ of all weights: {a.condition:.3g}. Raw features: threshold {short_number(raw.threshold)}, "
+            f"largest curvature {raw.eigenvalues[-1]:.3g}; standardised: threshold {short_number(std.threshold)}, "
+            f"largest curvature {std.eigenvalues[-1]:.3g}. The steepest direction sets the largest usable lr.")
+
+
+def training_paths(live: LiveRun, i: int, j: int) -> list:
+    """(label, w_i, w_j, colour, diverged) per run: the path each run took so far over weights i and j."""
+    if live.history is None:
+        return []
+    v = live.history.view()
+    if not live.history.runs:
+        return [("training path", v["weights"][:, i], v["weights"][:, j], "#D55E00", live.state.run(0).diverged)]
+    ok, w = alive(v), v["weights"]
+    return [(name, w[ok[:, r], r, i], w[ok[:, r], r, j], PALETTE[r], v["diverged_epoch"][r] >= 0)
+            for r, name in enumerate(lr_names(live.cfg.lrs)[:MAX_LINES])]

@@ -1,0 +1,86 @@
+"""The sidebar, top to bottom: a lecture preset, the settings (one widget per field, each message under its
+field, the lr hint under the lr field), then what depends on the run: a note while it trains, the downloads.
+
+`sidebar_ui` draws, then returns values: the settings as (config or None, {field: message}).
+"""
+import streamlit as st
+
+from linviz import FIELDS, RunConfig
+from linviz.presets import PRESETS, preset
+from linviz.report import history_csv, result_json
+from linviz.sweeps import sweep_csv, sweep_json
+from linviz_app.live import LiveRun, Status
+from linviz_app.lr_hint import lr_hint_ui
+from linviz_app.safe import md_escape
+from linviz_app.widgets import KEY, field_widget, missing_devices_note, parse_settings, widget_value
+
+
+def sidebar_ui() -> tuple[RunConfig | None, dict]:
+    """Draw the preset and the settings; return (config, {}) or (None, {field: message}) for what was drawn."""
+    preset_ui()
+    values, below = {}, {}  # below: the place under each field where its message goes
+    with st.sidebar:
+        st.header("Experiment")
+        for f in (f for f in FIELDS if not f.advanced):
+            values[f.attr] = field_widget(f, values)
+            below[f.attr] = st.empty()
+            if f.attr == "lr":
+                hint = st.container()  # where the lr's place among this data's regimes is shown
+            if f.attr == "device":
+                missing_devices_note()
+        with st.expander("Advanced"):
+            for f in (f for f in FIELDS if f.advanced):
+                values[f.attr] = field_widget(f, values)
+                below[f.attr] = st.empty()
+        cfg, errors = parse_settings(values)
+        for attr, message in errors.items():
+            (below.get(attr) or st.sidebar).error(md_escape(message))
+        with hint:
+            lr_hint_ui(cfg)
+    return cfg, errors
+
+
+def _apply_preset() -> None:
+    name = st.session_state.get("preset")
+    if name in PRESETS:
+        seed = st.session_state.get(KEY["seed"], 0)
+        cfg = preset(name, seed)
+        for f in FIELDS:
+            st.session_state[KEY[f.attr]] = widget_value(cfg, f.attr)
+
+
+def preset_ui() -> None:
+    st.sidebar.selectbox("Preset for a lecture", ["(your own settings)", *PRESETS], key="preset",
+                         on_change=_apply_preset, help="Each preset's lr is placed from the analysis of its data")
+    name = st.session_state.get("preset")
+    if name in PRESETS:
+        st.sidebar.caption(PRESETS[name][0])
+
+
+def run_footer_ui(live: LiveRun) -> None:
+    """Below the settings, once the run has followed them: what a change does mid-run, and the downloads."""
+    if live.status == Status.RUNNING:
+        st.sidebar.caption("While a run goes on, a new learning rate applies from the next epoch; "
+                           "any other change ends the run.")
+    downloads_ui(live)
+
+
+def downloads_ui(live: LiveRun) -> None:
+    """Downloads build their file when clicked (reading the live run), and do not interrupt training."""
+    st.sidebar.divider()
+    none = live.history is None
+    st.sidebar.download_button("Download history (CSV)", data=lambda: _csv(live), file_name="linviz-history.csv",
+                               mime="text/csv", on_click="ignore", disabled=none, key="dl_csv",
+                               use_container_width=True)
+    st.sidebar.download_button("Download settings + result (JSON)", data=lambda: _json(live),
+                               file_name="linviz-run.json", mime="application/json", on_click="ignore",
+                               disabled=none, key="dl_json", use_container_width=True)
+
+
+def _csv(live: LiveRun) -> str:
+    """Single runs: one row per epoch; sweeps: one row per epoch and run, with the run's lr."""
+    return sweep_csv(live.history) if live.history.runs else history_csv(live.history)
+
+
+def _json(live: LiveRun) -> str:
+    return sweep_json(live.cfg, live.state, live.best) if live.cfg.is_sweep else result_json(live.cfg, live.state)

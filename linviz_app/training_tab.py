@@ -1,0 +1,48 @@
+"""The Training tab: the loss and weights charts of the live run, redrawn by the live loop.
+
+A single run shows its loss (with pinned runs as faint lines) and its weights, or |w - w*|; a sweep (several
+lrs, or the ladder) one line per lr on each chart.
+"""
+import streamlit as st
+
+from linviz import RunConfig
+from linviz_app.charts import loss_figure, weights_figure
+from linviz_app.live import LiveRun
+from linviz_app.session import pinned_runs
+from linviz_app.sweep_charts import sweep_distance_figure, sweep_loss_figure
+
+
+class TrainingCharts:
+    """The two chart placeholders and the toggles that shape them."""
+
+    def __init__(self, live: LiveRun):
+        self.pinned = pinned_runs()
+        self.log_loss, self.show_error = True, False
+        if live.history is not None:  # nothing to scale before the first run
+            t1, t2, _ = st.columns([1, 1, 2])
+            self.log_loss = t1.toggle("Log-scale loss", value=True, key="log_loss")
+            if not live.cfg.is_sweep:  # a sweep always shows each run's distance to the true weights
+                self.show_error = t2.toggle("Show |w - w*| instead", value=False, key="show_error")
+        left, right = st.columns(2)
+        self.loss, self.weights = left.empty(), right.empty()
+        self.draws = 0  # a fresh key per redraw: Streamlit refuses two identical charts in one run
+
+    def draw(self, live: LiveRun, final: bool = True) -> None:
+        if live.history is None:
+            return
+        cfg, v = live.cfg, live.history.view()
+        if cfg.is_sweep:
+            loss = sweep_loss_figure(v, cfg.lrs, log_y=self.log_loss, pinned=self.pinned)
+            weights = sweep_distance_figure(v, cfg.lrs, cfg.true_weights)
+        else:
+            loss = loss_figure(v, log_y=self.log_loss, pinned=self.pinned)
+            weights = weights_figure(v, cfg.true_weights, self.show_error)
+        self.draws += 1
+        self.loss.plotly_chart(loss, key=f"loss_{self.draws}")
+        self.weights.plotly_chart(weights, key=f"weights_{self.draws}")
+
+
+def training_ui(cfg: RunConfig | None, live: LiveRun) -> TrainingCharts:
+    """The tab's toggles and chart places; its live view. (`cfg` unused: the charts show the run, which may be
+    a ladder's sweep, not the sidebar's settings.)"""
+    return TrainingCharts(live)
