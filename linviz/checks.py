@@ -1,4 +1,4 @@
-"""What this machine can run: its devices and free memory, checked once where a run starts.
+"""What this machine can run: its devices and free memory, checked where a run starts, never by RunConfig.
 
 A RunConfig is a pure value: it is valid or not whatever the machine. Whether *this* machine can train it
 (is CUDA here, is there memory for 4.6M samples x 1000 weights) is asked here: by the Trainer, where every
@@ -39,7 +39,7 @@ def memory_needed(cfg: RunConfig) -> int:
     the data (int64 draw, float32 copy, float64 engine copy, a shuffled copy), ~64 bytes per sample of
     vectors, the cached masked Grams (up to 64 MiB); per run, a (N,) float64 residual and its square per
     evaluation, the (128, 128) triangular solve and a bounded history (32 MiB at most); and what the
-    lr analysis allocates (analysis.analysis_memory, bounded by its work caps)."""
+    lr analysis allocates (analysis_cost.analysis_memory, bounded by its work caps)."""
     n, d, runs = cfg.n_samples, cfg.n_weights, len(cfg.lrs)
     data = 32 * n * d + 64 * n + min(64 * 2**20, 1024 * n)
     per_run = 16 * n + 128 * 128 * 8 + 64 * d

@@ -23,8 +23,9 @@ class Trainer:
     """Holds one training run (or sweep) and advances it an epoch at a time.
 
     `train()` wraps it as a generator; the dashboard drives it directly to pause, step and change lr.
-    A run starts here, so here the machine is asked, once, whether it can run cfg (checks.check_machine:
-    its device, its memory); a ConfigError names the field when it cannot."""
+    A run starts here, so here the machine is asked whether it can run cfg (checks.check_machine: its device,
+    its memory), once per run; a ConfigError names the field when it cannot. The page and the CLI ask the same
+    question earlier, to name the field before anyone presses Train."""
 
     def __init__(self, cfg: RunConfig, data: Dataset | None = None):
         check_machine(cfg)

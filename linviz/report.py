@@ -19,10 +19,10 @@ def outcome(cfg: RunConfig, state: TrainState, running: bool = False, best=None,
     """(kind, sentence) for run r of `state` (a single run's only one by default): kind is one of running,
     diverged, converged, not-converged, initial.
 
-    `best`: the least-squares weights (analysis.least_squares); with label noise, training converges to
+    `best`: the least-squares weights (fit.least_squares); with label noise, training converges to
     those rather than to the true weights, and the sentence says so.
     `reachable`: when the samples do not determine the weights (Analysis.determined is False), the fit
-    training ends at (Analysis.reachable, or analysis.reachable_solution): reaching it counts as converged,
+    training ends at (Analysis.reachable, or fit.reachable_solution): reaching it counts as converged,
     and the sentence says that the samples cannot pin down the true weights."""
     s = state.run(r)
     err = float(np.max(np.abs(s.weights - np.asarray(cfg.true_weights))))

@@ -1,7 +1,8 @@
 """Chart builders: pure functions from a History view to a Plotly figure, testable without a browser.
 
 This module draws a single run (loss, weights) and holds what every chart module shares (sweep_charts.py,
-lr_charts.py): the palette, `base_layout`, `scatter`, `make_figure`, `thin`, `short_number`. Figures are built as plain dicts and wrapped without Plotly's per-property validation (`_validate=False`):
+lr_charts.py): the palette, `base_layout`, `scatter`, `make_figure`, `thin`, `short_number`. Figures are
+built as plain dicts and wrapped without Plotly's per-property validation (`_validate=False`):
 validation costs more than the whole rest of a redraw. tests/test_charts.py validates every figure kind.
 """
 import numpy as np

@@ -26,6 +26,8 @@ def start_ladder(live: LiveRun, cfg: RunConfig) -> None:
     record = {"cfg": sweep, "threshold": a.threshold, "factors": LADDER,
               "kinds": [r.kind for r in a.classify_many(sweep.lrs)]}
     live.start(sweep, source=cfg, ladder=record)
+    if live.ladder is not record:  # the machine refused it as it started (the run's notice says why)
+        return
     record["history"] = live.history  # the ladder tab keeps drawing it after another run replaces it
     st.session_state["ladder"] = record
 

@@ -22,6 +22,8 @@ The run's status changes only by the transitions of one table (`TRANSITIONS`):
 
 Any other (status, event) pair is refused: the method does nothing. Locking rule: every transition (and
 every epoch trained) happens under `LiveRun.lock`; reading `status` needs no lock (the live loop polls it).
+So a click (Stop, Pause) waits for the epoch being trained to end: at most one epoch, since the live loop
+takes the lock per epoch.
 A stopped run always has epochs left: a run that trains its last epoch is done, never stopped.
 """
 import threading
@@ -177,7 +179,7 @@ class LiveRun:
         lrs included) ends the run and says so. The ladder's lrs are its own: the lr field does not move them."""
         if self.source is None or self._status not in ACTIVE or cfg == self.source:
             return
-        changed = [f.name for f in fields(cfg) if f.init and getattr(cfg, f.name) != getattr(self.source, f.name)]
+        changed = [f.name for f in fields(cfg) if getattr(cfg, f.name) != getattr(self.source, f.name)]
         if self.ladder is not None:
             changed = [f for f in changed if f != "lr"]
         if not changed:

@@ -12,6 +12,8 @@ import pytest
 from helpers_figures import arr
 from helpers_page import app, charts, open_tab, texts, train
 
+from linviz import engine
+from linviz.errors import ConfigError
 from linviz.sweeps import sweep_csv, sweep_json
 from linviz_app.training_cap import TRAINING_CAP
 
@@ -156,3 +158,19 @@ def test_reset_after_a_ladder_forgets_it():
     assert "ladder" not in at.session_state
     assert at.session_state["live"].status == "idle"
     assert not charts(at, "Ladder")
+
+
+def test_a_ladder_the_machine_refuses_as_it_starts_keeps_the_run_on_screen_and_says_why(monkeypatch):
+    at = train(app({"epochs": "5"}))
+    at = open_tab(at, "Learning-rate ladder")
+
+    def refuse_sweeps(cfg):  # memory taken by others between the tab's check and the click
+        if cfg.is_sweep:
+            raise ConfigError("n_samples", cfg.n_samples, "not enough memory now.")
+
+    monkeypatch.setattr(engine, "check_machine", refuse_sweeps)
+    at.button(key="btn_ladder").click().run()
+    assert not at.exception
+    assert "ladder" not in at.session_state
+    assert at.session_state["live"].state.epoch == 5
+    assert "not enough memory now" in texts(at.info)

@@ -141,7 +141,8 @@ def test_eight_students_at_once(chromium):
     assert len(room.finished_s) == 8, f"only {len(room.finished_s)} of 8 sessions finished\n{room.summary()}"
     assert room.waited, f"with 8 sessions and 1 slot, someone should have waited for it\n{room.summary()}"
     for k, doc in enumerate(room.results):  # everyone got their own run, with the right weights
-        assert doc["true_weights"] == [k + 2, 3, 4, 7] and doc["settings"]["seed"] == str(k), (k, doc)
+        assert doc["true_weights"] == [k + 2, 3, 4, 7], (k, doc)
+        assert doc["settings"]["seed"] == str(k), (k, doc)
         assert np.abs(np.array(doc["result"]["weights"]) - [k + 2, 3, 4, 7]).max() < 0.05, (k, doc["result"])
     assert room.exceptions == 0, f"{room.exceptions} pages show an exception (screenshots in artifacts/)"
     assert room.rss_after_mb - room.rss_before_mb < 50, room.summary()
