@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import numpy as np
 import pytest
 from browser_helpers import shot, wait_idle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -31,8 +32,17 @@ def wait_for_epoch(page, at_least: int, timeout_s: float = 30) -> int:
     raise AssertionError(f"epoch {at_least} never showed up")
 
 
-def click(page, key: str) -> None:
-    page.locator(f".st-key-{key} button").click()
+def click(page, key: str, tries: int = 3) -> None:
+    """Click a button as a student would: on a page still settling (a chart above it loading on a loaded
+    machine), a click that does not land in 15 s is tried again once the page is idle."""
+    for attempt in range(tries):
+        try:
+            page.locator(f".st-key-{key} button").click(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            wait_idle(page)
 
 
 def set_text(page, key: str, value: str) -> None:
@@ -106,12 +116,12 @@ def test_download_the_history_as_csv(open_page):
 def test_a_students_tour_of_the_learning_rate_tools(open_page):
     page = open_page()
     expect(page.get_by_text("the divergence threshold")).to_be_visible()  # the hint beside the lr field
-    page.locator(".st-key-btn_fastest_lr button").click()
+    click(page, "btn_fastest_lr")
     wait_idle(page)
     expect(page.locator(".st-key-cfg_lr input")).not_to_have_value("1e-5")
     shot(page, "06-fastest-lr")
     page.get_by_role("tab", name="Learning-rate ladder").click()
-    page.locator(".st-key-btn_ladder button").click()
+    click(page, "btn_ladder")
     wait_idle(page)
     charts = page.locator("[data-testid=stPlotlyChart]")
     expect(charts.filter(has_text="Ladder: loss per epoch")).to_have_count(1)
