@@ -12,9 +12,10 @@ import streamlit as st
 import torch
 
 from linviz.estimate import long_run_warning
-from linviz_app import code_tab, compare_tab, ladder_tab, landscape_tab, sidebar, training_tab, widgets
+from linviz_app import code_tab, compare_tab, ladder_tab, landscape_tab, presenter, sidebar, training_tab, widgets
 from linviz_app.board import Board
 from linviz_app.controls import controls_ui
+from linviz_app.data_tab import data_ui
 from linviz_app.live import ACTIVE, LiveRun, Status
 from linviz_app.safe import md_escape
 from linviz_app.session import live_run
@@ -23,6 +24,7 @@ from linviz_app.training_cap import TRAINING_CAP
 REDRAW_S = 0.25  # charts redraw at 4 Hz: faster shows blank frames, slower looks jerky
 TABS = {  # title -> the tab's *_ui(cfg, live), which returns its live view or None
     "Training": training_tab.training_ui,
+    "Data": data_ui,
     "Loss landscape": landscape_tab.landscape_ui,
     "Learning-rate ladder": ladder_tab.ladder_ui,
     "Compare runs": compare_tab.compare_ui,
@@ -35,7 +37,9 @@ if torch.get_num_threads() != 1:
 
 
 def main():
-    st.set_page_config(page_title="linviz: watch PyTorch learn", page_icon="📉", layout="wide")
+    st.set_page_config(page_title="linviz: watch PyTorch learn", page_icon="📉", layout="wide",
+                       initial_sidebar_state=presenter.sidebar_state())  # folded in the presenter view
+    presenter.apply()
     url_errors = widgets.init_from_url()
     live = live_run()
     cfg, errors = sidebar.sidebar_ui()

@@ -70,7 +70,7 @@ def browser_run_s(epochs: int) -> float:
             page.get_by_text("max").first.wait_for()
             wait_idle(page)
             t0 = time.perf_counter()
-            page.locator(".st-key-btn_train button").click()
+            page.locator(".st-key-btn_train button").first.click()
             page.get_by_text(f"Epoch {epochs:,} of {epochs:,}").first.wait_for(timeout=120_000)
             elapsed = time.perf_counter() - t0
             browser.close()

@@ -1,15 +1,25 @@
-"""Above the charts: Train, Stop, Pause/Resume, Step, Reset and the speed, with what each button does.
+"""Above the charts: Train, Stop, Pause/Resume, Step, Reset and the speed, with what each button does, the
+lecture's keyboard shortcuts, and the presenter view's toggle.
 
-The callbacks run before the script, so the page drawn after a click already shows its effect. They read the
-settings from the session (`parse_widgets`): the sidebar is not drawn yet when they run.
+The callbacks run before the script, so the page drawn after a click (or its shortcut) already shows its effect.
+They read the settings from the session (`parse_widgets`): the sidebar is not drawn yet when they run.
 """
 import streamlit as st
 
+from linviz_app import presenter
 from linviz_app.live import ACTIVE, LiveRun, Status
 from linviz_app.session import live_run
 from linviz_app.widgets import parse_widgets
 
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, "max")  # epochs per second; 20 shows the tutorial's 100 epochs in 5 s
+# Single letters, for a presenter at a keyboard; Streamlit ignores them while a text box has the focus, so typing
+# a setting never presses a button. "C" and "R" are Streamlit's own; Space and arrows would also move the slider.
+SHORTCUTS = {"btn_train": "T", "btn_pause": "P", "btn_step": "S", "btn_reset": "X"}
+
+
+def hint(what: str, key: str) -> str:
+    """A button's help: what it does, then its shortcut."""
+    return f"{what} (shortcut: {SHORTCUTS[key]})"
 
 
 def on_train() -> None:
@@ -47,14 +57,21 @@ def on_reset() -> None:
 def controls_ui(live: LiveRun, can_train: bool):
     """The buttons and the speed, above the charts (below them, a running loop would hide them); returns
     the speed in epochs per second, or "max"."""
-    cols = st.columns([1, 1, 1.2, 1, 1, 4], vertical_alignment="bottom")
-    active = live.status in ACTIVE
+    cols = st.columns([1.2, 1, 1.4, 1.2, 1.2, 3.4, 2.2], vertical_alignment="bottom")
+    active, paused = live.status in ACTIVE, live.status == Status.PAUSED
+    common = {"width": "stretch"}
     cols[0].button("Train", type="primary", on_click=on_train, disabled=not can_train, key="btn_train",
-                   use_container_width=True)
-    cols[1].button("Stop", on_click=live.stop, disabled=not active, key="btn_stop", use_container_width=True)
-    cols[2].button("Resume" if live.status == Status.PAUSED else "Pause", on_click=on_pause, disabled=not active,
-                   key="btn_pause", use_container_width=True)
+                   help=hint("Train from the start with the sidebar's settings", "btn_train"),
+                   shortcut=SHORTCUTS["btn_train"], **common)
+    cols[1].button("Stop", on_click=live.stop, disabled=not active, key="btn_stop",
+                   help="End the run here, keeping everything so far", **common)
+    cols[2].button("Resume" if paused else "Pause", on_click=on_pause, disabled=not active, key="btn_pause",
+                   help=hint("Go on training" if paused else "Pause the run; press again to resume", "btn_pause"),
+                   shortcut=SHORTCUTS["btn_pause"], **common)
     cols[3].button("Step", on_click=on_step, disabled=not can_train and not active, key="btn_step",
-                   help="train one epoch, then pause", use_container_width=True)
-    cols[4].button("Reset", on_click=on_reset, key="btn_reset", use_container_width=True)
-    return cols[5].select_slider("Speed (epochs per second)", SPEEDS, value=20, key="speed")
+                   help=hint("Train one epoch, then pause", "btn_step"), shortcut=SHORTCUTS["btn_step"], **common)
+    cols[4].button("Reset", on_click=on_reset, key="btn_reset", help=hint("Clear the run and its charts",
+                   "btn_reset"), shortcut=SHORTCUTS["btn_reset"], **common)
+    speed = cols[5].select_slider("Speed (epochs per second)", SPEEDS, value=20, key="speed")
+    presenter.toggle_ui(cols[6])
+    return speed

@@ -1,5 +1,8 @@
 """The Loss landscape tab: the loss over two chosen weights (the others held at their true values), with the
-path each run took drawn live, and how raw and standardised features differ in curvature and threshold."""
+path each run took drawn live, and how raw and standardised features differ in curvature and threshold.
+
+With more than one step per epoch a toggle shows every optimiser step of the latest epochs (the zig-zag), replayed
+exactly from the engine's weights by linviz/steps.py, not only one point per epoch."""
 import time
 
 import numpy as np
@@ -8,6 +11,7 @@ import streamlit as st
 from linviz import RunConfig, make_dataset
 from linviz.history import alive
 from linviz.landscape import loss_slice, slice_condition
+from linviz.steps import MAX_STEPS, StepPath, step_path, steps_per_epoch
 from linviz_app.charts import MAX_LINES, PALETTE, short_number
 from linviz_app.live import LiveRun
 from linviz_app.lr_charts import landscape_figure
@@ -20,9 +24,10 @@ REDRAW_S = 1.0  # seconds between contour redraws while a run goes on: a contour
 class Landscape:
     """The contour of weights i and j (names[i], names[j]) of `cfg`'s data, redrawn with the paths so far."""
 
-    def __init__(self, cfg: RunConfig, data, i: int, j: int):
-        self.cfg, self.data, self.i, self.j = cfg, data, i, j
+    def __init__(self, cfg: RunConfig, data, i: int, j: int, steps: bool = False):
+        self.cfg, self.data, self.i, self.j, self.steps = cfg, data, i, j, steps
         self.names = [f"w{k + 1}" for k in range(cfg.n_weights)]
+        self.note = st.empty() if steps else None  # what the zig-zag covers, or why it cannot be shown
         self.chart = st.empty()
         self.last_draw, self.draws = 0.0, 0  # draws: a fresh chart key each time within one script run
 
@@ -32,16 +37,43 @@ class Landscape:
         self.last_draw = time.perf_counter()
         i, j = self.i, self.j
         paths = training_paths(live, i, j)
+        zigzag = self._zigzag(live) if self.steps else []
         center = np.array([self.cfg.true_weights[i], self.cfg.true_weights[j]])
         span = np.maximum(np.abs(center) * 0.5, 1.0)
         finite = [p for p in paths if not p[4]] or paths  # diverged runs' paths may leave the view
-        for _, xs, ys, _, _ in finite:
+        for _, xs, ys, _, _ in finite + zigzag:
             if len(xs):
                 span = np.maximum(span, 1.15 * np.array([np.abs(xs - center[0]).max(), np.abs(ys - center[1]).max()]))
         a_vals, b_vals, Z = loss_slice(self.cfg, self.data, i, j, center=center, span=span, n=41)
         self.draws += 1
-        fig = landscape_figure(a_vals, b_vals, Z, (self.names[i], self.names[j]), center, [p[:4] for p in paths])
+        fig = landscape_figure(a_vals, b_vals, Z, (self.names[i], self.names[j]), center, [p[:4] for p in paths],
+                               [p[:4] for p in zigzag])
         self.chart.plotly_chart(fig, key=f"land_{self.draws}")
+
+
+    def _zigzag(self, live: LiveRun) -> list:
+        """(label, w_i, w_j, colour, diverged) per run: the weights after every step of the latest epochs."""
+        if live.history is None:
+            return []
+        v = live.history.view()
+        path = step_path(live.cfg, self.data, v, live.trainer.lr_at)
+        if not isinstance(path, StepPath):
+            self.note.caption(f"Every step: not shown. {path}")
+            return []
+        each = "sample" if live.cfg.batch_size == 1 else f"batch of {live.cfg.batch_size:,}"
+        span = (f"epoch {path.last_epoch:,}" if path.first_epoch == path.last_epoch
+                else f"epochs {path.first_epoch:,} to {path.last_epoch:,}")
+        self.note.caption(f"Thin line: every optimiser step (one per {each}) of {span}, replayed exactly from the "
+                          "engine's weights; dots: the ends of epochs.")
+        runs = [("training path", PALETTE[1])] if not live.history.runs else list(
+            zip(lr_names(live.cfg.lrs)[:MAX_LINES], PALETTE))
+        diverged = v["diverged_epoch"] if live.history.runs else np.array([-1])
+        out = []
+        for r, (name, color) in enumerate(runs):
+            ok = (path.epoch < diverged[r]) if diverged[r] >= 0 else np.ones(len(path.epoch), bool)
+            w = path.weights[ok, r]
+            out.append((f"{name}: every step", w[:, self.i], w[:, self.j], color, False))
+        return out
 
 
 def landscape_ui(cfg: RunConfig | None, live: LiveRun) -> Landscape | None:
@@ -59,7 +91,12 @@ def landscape_ui(cfg: RunConfig | None, live: LiveRun) -> Landscape | None:
         return None
     data = live.trainer.data if live.trainer else make_dataset(run_cfg)
     st.caption(_caption(run_cfg, data, i, j))
-    return Landscape(run_cfg, data, i, j)
+    steps = False
+    if steps_per_epoch(run_cfg) > 1:
+        steps = st.toggle("Show every step (the zig-zag)", value=False, key="land_steps",
+                          help=f"Draw the weights after each optimiser step of the latest epochs (at most "
+                               f"{MAX_STEPS:,} steps), not only one point per epoch.")
+    return Landscape(run_cfg, data, i, j, steps)
 
 
 def _caption(cfg: RunConfig, data, i: int, j: int) -> str:

@@ -85,15 +85,19 @@ def ladder_final_figure(lrs, final_loss, diverged, threshold, running: bool = Fa
     return make_figure(traces, layout)
 
 
-def landscape_figure(a, b, Z, names, targets, paths=()):
+def landscape_figure(a, b, Z, names, targets, paths=(), steps=()):
     """Contours of the loss over two weights (log scale), the true weights, and the path training took:
-    `paths` holds (label, xs, ys, colour) per run (one for a single run, one per lr for a sweep)."""
+    `paths` holds (label, xs, ys, colour) per run (one for a single run, one per lr for a sweep), one point per
+    epoch; `steps` the same with one point per optimiser step (the zig-zag), drawn as a thin line beneath."""
     z = np.log10(Z + 1e-3 * np.median(Z) + 1e-300)  # the floor keeps the valley's contours from piling up
     traces = [{"type": "contour", "x": a, "y": b, "z": z, "colorscale": "Viridis", "ncontours": 24,
                "colorbar": {"title": {"text": "log10 loss"}}, "contours": {"coloring": "heatmap"},
                "hovertemplate": f"{names[0]} %{{x:.3g}}, {names[1]} %{{y:.3g}}: 10^%{{z:.2f}}<extra></extra>"},
               {"type": "scatter", "x": [targets[0]], "y": [targets[1]], "mode": "markers", "name": "true weights",
                "marker": {"symbol": "star", "size": 18, "color": "#FFFFFF", "line": {"color": "#000", "width": 1.5}}}]
+    for label, xs, ys, color in steps:
+        traces.append(scatter(xs, ys, name=label, mode="lines", line={"color": color, "width": 1.5}, opacity=0.8,
+                              hovertemplate=f"%{{x:.4g}}, %{{y:.4g}}<extra>{label}</extra>"))
     for label, xs, ys, color in paths:
         if not len(xs):
             continue

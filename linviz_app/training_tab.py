@@ -8,6 +8,7 @@ import streamlit as st
 from linviz import RunConfig
 from linviz_app.charts import loss_figure, weights_figure
 from linviz_app.live import LiveRun
+from linviz_app.presenter import scale_figure
 from linviz_app.session import pinned_runs
 from linviz_app.sweep_charts import sweep_distance_figure, sweep_loss_figure
 
@@ -38,8 +39,8 @@ class TrainingCharts:
             loss = loss_figure(v, log_y=self.log_loss, pinned=self.pinned)
             weights = weights_figure(v, cfg.true_weights, self.show_error)
         self.draws += 1
-        self.loss.plotly_chart(loss, key=f"loss_{self.draws}")
-        self.weights.plotly_chart(weights, key=f"weights_{self.draws}")
+        self.loss.plotly_chart(scale_figure(loss), key=f"loss_{self.draws}")  # taller in the presenter view
+        self.weights.plotly_chart(scale_figure(weights), key=f"weights_{self.draws}")
 
 
 def training_ui(cfg: RunConfig | None, live: LiveRun) -> TrainingCharts:

@@ -15,6 +15,7 @@ from linviz.devices import why_missing
 from linviz.errors import ConfigError
 from linviz.fields import Field
 from linviz.text import fmt_number
+from linviz_app.presenter import split_link
 
 KEY = {f.attr: f"cfg_{f.attr}" for f in FIELDS}
 
@@ -33,12 +34,14 @@ def widget_value(cfg: RunConfig, attr: str):
 
 
 def init_from_url() -> dict:
-    """On a session's first run: fill the widgets from the URL; return {field: message} for bad parameters."""
+    """On a session's first run: fill the widgets from the URL; return {field: message} for bad parameters.
+    Page parameters (`view`) are not settings: they are checked apart, every other key as a setting."""
     if "url_errors" not in st.session_state:
-        cfg, errors = parse_lenient(dict(st.query_params.to_dict()), check=check_machine)
+        _, settings, page_errors = split_link(st.query_params.to_dict())
+        cfg, errors = parse_lenient(settings, check=check_machine)
         for f in FIELDS:
             st.session_state[KEY[f.attr]] = widget_value(cfg, f.attr)
-        st.session_state["url_errors"] = errors
+        st.session_state["url_errors"] = {**errors, **page_errors}
     return st.session_state["url_errors"]
 
 
@@ -63,8 +66,9 @@ def parse_widgets() -> tuple[RunConfig | None, dict]:
 
 
 def sync_url(cfg: RunConfig) -> None:
-    """Keep every setting in the URL, so the address bar is a link to this experiment."""
-    query = to_query(cfg)
+    """Keep every setting in the URL, so the address bar is a link to this experiment, and the page parameters
+    (`?view=presenter`) with them; anything else a link brought was named once and is dropped."""
+    query = {**to_query(cfg), **split_link(st.query_params.to_dict())[0]}
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 

@@ -74,7 +74,7 @@ def run_classroom(chromium, sessions: int = 8, cap: int = 4, epochs: int = 150, 
         page = warm.new_page()
         page.goto(url + "/?epochs=20")
         wait_idle(page)
-        page.locator(".st-key-btn_train button").click()
+        page.locator(".st-key-btn_train button").first.click()
         page.get_by_text("Epoch 20 of 20").first.wait_for(timeout=60_000)
         warm.close()
         time.sleep(6)  # past the disconnected-session TTL
@@ -95,7 +95,7 @@ def run_classroom(chromium, sessions: int = 8, cap: int = 4, epochs: int = 150, 
             poller.start()
         clicked = {}
         for k, p in enumerate(pages):
-            p.locator(".st-key-btn_train button").click()
+            p.locator(".st-key-btn_train button").first.click()
             clicked[k] = time.perf_counter()
         deadline = time.perf_counter() + deadline_s
         last = f"Epoch {epochs:,} of {epochs:,}"

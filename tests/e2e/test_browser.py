@@ -37,7 +37,7 @@ def click(page, key: str, tries: int = 3) -> None:
     machine), a click that does not land in 15 s is tried again once the page is idle."""
     for attempt in range(tries):
         try:
-            page.locator(f".st-key-{key} button").click(timeout=15_000)
+            page.locator(f".st-key-{key} button").first.click(timeout=15_000)
             return
         except PlaywrightTimeout:
             if attempt == tries - 1:

@@ -1,0 +1,115 @@
+"""Data charts: the samples the model learns from, with the current predictions. Pure functions, no Streamlit.
+
+Inputs are a `linviz.samples.Samples` selection (raw features and targets, test samples marked) and the
+predictions (R, k) of each run's current weights (`linviz.samples.predict`); outputs are Plotly figures or a
+table's columns. The parity plot (prediction against target) has the diagonal where a perfect fit lies.
+"""
+import numpy as np
+
+from linviz.samples import Samples
+from linviz_app.charts import FONT, TICK_FONT, make_figure
+
+TARGET_COLOR, DIAGONAL_COLOR = "#000000", "#888888"
+TABLE_ROWS, TABLE_FEATURES = 10, 6  # the table's first samples and features: a screen's worth
+
+
+def parity_range(y: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
+    """Both axes' range: the targets and the (finite) predictions, but at most one target span beyond the
+    targets, so that a run far off (or diverged) does not squash the rest into a corner."""
+    lo, hi = float(np.min(y)), float(np.max(y))
+    span = hi - lo or max(abs(hi), 1.0)
+    p = pred[np.isfinite(pred)]
+    if p.size:
+        lo, hi = max(min(lo, float(p.min())), lo - span), min(max(hi, float(p.max())), hi + span)
+    pad = 0.04 * (hi - lo)
+    return lo - pad, hi + pad
+
+
+def _marker_size(k: int) -> int:
+    return 11 if k <= 50 else 7 if k <= 500 else 4
+
+
+def parity_figure(s: Samples, pred: np.ndarray, names: list[str], colors: list[str], bounds: tuple[float, float],
+                  title: str = "Prediction vs target"):
+    """Each sample at (target, prediction), one colour per run (pred: (R, k)); test samples as open circles.
+
+    A perfect fit puts every point on the dashed diagonal; `bounds` fixes both axes (see parity_range)."""
+    lo, hi = bounds
+    traces = [{"type": "scatter", "x": [lo, hi], "y": [lo, hi], "mode": "lines", "name": "perfect fit (prediction = target)",
+               "line": {"color": DIAGONAL_COLOR, "width": 2, "dash": "dash"}, "hoverinfo": "skip"}]
+    size, y = _marker_size(len(s.y)), s.y.astype(np.float32)
+    for p, name, color in zip(pred, names, colors):
+        p = np.where(np.isfinite(p), p, np.nan).astype(np.float32)
+        for held, label, symbol in ((False, name, "circle"), (True, f"{name}: held-out test samples", "circle-open")):
+            m = s.test == held
+            if not m.any():
+                continue
+            traces.append({"type": "scatter", "x": y[m], "y": p[m], "mode": "markers", "name": label,
+                           "customdata": s.number[m], "legendgroup": name,
+                           "marker": {"color": color, "size": size, "symbol": symbol, "opacity": 0.85,
+                                      "line": {"width": 2 if held else 0, "color": color}},
+                           "hovertemplate": ("test " if held else "") + "sample %{customdata}: target %{x:.4g}, "
+                                            f"prediction %{{y:.4g}}<extra>{name}</extra>"})
+    outside = int(np.sum(np.isfinite(pred) & ((pred < lo) | (pred > hi))) + np.sum(~np.isfinite(pred)))
+    axis = {"tickfont": TICK_FONT, "range": [lo, hi], "zeroline": False}
+    layout = {"title": {"text": title, "font": {"size": 20}}, "template": "plotly_white", "font": FONT,
+              "height": 520, "margin": {"l": 70, "r": 20, "t": 50, "b": 140}, "hovermode": "closest",
+              "xaxis": {**axis, "title": {"text": "target y"}},
+              "yaxis": {**axis, "title": {"text": "prediction w · x"}, "scaleanchor": "x"},
+              "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "font": {"size": 15}}}
+    if outside:
+        layout["annotations"] = [{"xref": "paper", "yref": "paper", "x": 0.01, "y": 0.99, "showarrow": False,
+                                  "xanchor": "left", "yanchor": "top", "font": {"size": 14, "color": "#D55E00"},
+                                  "text": f"{outside:,} point{'s' * (outside != 1)} beyond the axes"}]
+    return make_figure(traces, layout)
+
+
+def samples_figure(s: Samples, pred: np.ndarray, color: str, bounds: tuple[float, float],
+                   title: str = "Each sample: target and prediction"):
+    """Sample by sample (training first, then test): the target (black), the prediction (pred: (k,)) and the
+    residual between them as a thin line; `bounds` fixes the y axis, as in the parity plot."""
+    k = len(s.y)
+    x = np.arange(1, k + 1)
+    p = np.where(np.isfinite(pred), pred, np.nan)
+    seg_x = np.column_stack([x, x, np.full(k, np.nan)]).ravel()  # one trace for all residuals: NaN breaks it
+    seg_y = np.column_stack([s.y, p, np.full(k, np.nan)]).ravel()
+    where = np.where(s.test, "test sample ", "sample ")
+    label = np.char.add(where.astype(str), s.number.astype(str))
+    size = _marker_size(k)
+    traces = [{"type": "scatter", "x": seg_x, "y": seg_y.astype(np.float32), "mode": "lines", "name": "residual",
+               "line": {"color": color, "width": 1.5}, "opacity": 0.6, "hoverinfo": "skip"},
+              {"type": "scatter", "x": x, "y": s.y.astype(np.float32), "mode": "markers", "name": "target y",
+               "customdata": label, "marker": {"color": TARGET_COLOR, "size": size, "symbol": "line-ew-open",
+                                               "line": {"width": 3}},
+               "hovertemplate": "%{customdata}: target %{y:.4g}<extra></extra>"},
+              {"type": "scatter", "x": x, "y": p.astype(np.float32), "mode": "markers", "name": "prediction",
+               "customdata": label, "marker": {"color": color, "size": size},
+               "hovertemplate": "%{customdata}: prediction %{y:.4g}<extra></extra>"}]
+    layout = {"title": {"text": title, "font": {"size": 20}}, "template": "plotly_white", "font": FONT,
+              "height": 520, "margin": {"l": 70, "r": 20, "t": 50, "b": 140}, "hovermode": "closest",
+              "xaxis": {"title": {"text": "sample (training, then held-out test)" if s.test.any() else "sample"},
+                        "tickfont": TICK_FONT},
+              "yaxis": {"title": {"text": "y"}, "tickfont": TICK_FONT, "range": list(bounds)},
+              "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "font": {"size": 15}}}
+    if s.test.any() and not s.test.all():
+        first_test = int(np.argmax(s.test)) + 0.5
+        layout["shapes"] = [{"type": "line", "x0": first_test, "x1": first_test, "yref": "paper", "y0": 0, "y1": 1,
+                             "line": {"color": "#555", "width": 1.5, "dash": "dot"}}]
+        layout["annotations"] = [{"x": first_test, "yref": "paper", "y": 1.0, "text": " held out →", "showarrow": False,
+                                  "xanchor": "left", "yanchor": "top", "font": {"size": 14, "color": "#333"}}]
+    return make_figure(traces, layout)
+
+
+def sample_table(s: Samples, pred: np.ndarray, rows: int = TABLE_ROWS, features: int = TABLE_FEATURES) -> dict:
+    """The first samples as columns of text: sample, x1..x6 (raw), target, prediction (pred: (k,)), residual."""
+    n = min(rows, len(s.y))
+    d = s.X.shape[1]
+    cols = {"sample": [f"{'test ' if t else ''}{i}" for t, i in zip(s.test[:n], s.number[:n])]}
+    for j in range(min(d, features)):
+        cols[f"x{j + 1}"] = [f"{v:.6g}" for v in s.X[:n, j]]
+    if d > features:
+        cols[f"x{features + 1}..x{d}"] = ["…"] * n
+    cols["target y"] = [f"{v:.6g}" for v in s.y[:n]]
+    cols["prediction"] = [f"{v:.6g}" for v in pred[:n]]
+    cols["residual"] = [f"{v:+.3g}" for v in pred[:n] - s.y[:n]]
+    return cols

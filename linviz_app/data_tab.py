@@ -1,0 +1,105 @@
+"""The Data tab: the samples the model learns from, with the current prediction and residual, redrawn live.
+
+A parity plot (prediction against target: the points walk onto the diagonal as training goes on), each sample's
+target and prediction, and a table of the first samples with their raw features. Before any run it shows the
+sidebar's data with the initial weights' predictions. Charts are built in data_charts.py and placed by
+`show_chart`, the one place that draws them (so that an in-place chart component can replace it in one place).
+"""
+import streamlit as st
+
+from linviz import RunConfig, make_dataset
+from linviz.fit import start_weights
+from linviz.samples import MAX_POINTS, predict, rms_residual, select
+from linviz.text import fmt_number
+from linviz_app.charts import MAX_LINES, PALETTE
+from linviz_app.data_charts import TABLE_FEATURES, parity_figure, parity_range, sample_table, samples_figure
+from linviz_app.live import LiveRun
+from linviz_app.presenter import scale_figure
+from linviz_app.sweep_charts import lr_names
+
+_DRAWS: dict = {}  # per chart: a fresh key per draw
+PREVIEW_CELLS = 1_000_000  # samples x weights drawn for a preview before any run: a few ms, not a wait
+
+
+def show_chart(slot, fig, key: str, uirevision: str) -> None:
+    """Draw a live figure into its placeholder. `key` names the chart (the page's CSS class `st-key-<key>_<n>`:
+    Streamlit refuses one key twice in a script run, and the live loop redraws many times); `uirevision` changes
+    when the user's zoom should not carry over (another run)."""
+    fig.update_layout(uirevision=uirevision)
+    _DRAWS[key] = _DRAWS.get(key, 0) + 1
+    slot.plotly_chart(scale_figure(fig), key=f"{key}_{_DRAWS[key]}")
+
+
+class DataView:
+    """The tab's live view: parity plot, samples chart and table of one run's (or a sweep's) data."""
+
+    def __init__(self, cfg: RunConfig, data, run: int):
+        self.cfg, self.data, self.run = cfg, data, run
+        runs = len(cfg.lrs) if cfg.is_sweep else 1
+        self.samples = select(data, max(1, MAX_POINTS // runs))
+        w0 = data.to_original(start_weights(cfg, cfg.n_weights))  # (D,) where every run starts
+        self.bounds = parity_range(self.samples.y, predict(data, self.samples, w0))  # fixed: points move, axes stay
+        self.names = lr_names(cfg.lrs)[:MAX_LINES] if cfg.is_sweep else ["prediction"]
+        left, right = st.columns(2)
+        self.parity, self.per_sample = left.empty(), right.empty()
+        self.table = st.empty()
+
+    def draw(self, live: LiveRun, final: bool = True) -> None:
+        state = live.state if live.cfg == self.cfg else None
+        W = state.weights[:MAX_LINES] if state is not None else self.data.to_original(
+            start_weights(self.cfg, self.cfg.n_weights))[None]
+        epoch = state.epoch if state is not None else 0
+        pred = predict(self.data, self.samples, W)  # (R, k)
+        keep = f"data-{id(live.history)}-{self.run}"  # the same run keeps the user's zoom
+        show_chart(self.parity, parity_figure(self.samples, pred, self.names, list(PALETTE), self.bounds,
+                                              f"Prediction vs target, epoch {epoch:,}"), "live_data_parity", keep)
+        r = min(self.run, len(pred) - 1)
+        title = f"Each sample: target and prediction{f' ({self.names[r]})' if self.cfg.is_sweep else ''}"
+        show_chart(self.per_sample, samples_figure(self.samples, pred[r], PALETTE[r], self.bounds, title),
+                   "live_data_samples", keep)
+        self.table.dataframe(sample_table(self.samples, pred[r]), hide_index=True)
+
+
+def data_ui(cfg: RunConfig | None, live: LiveRun) -> DataView | None:
+    """What the tab says about the data and, for a sweep, which run the per-sample chart shows; its live view."""
+    run_cfg = live.cfg if live.history is not None else cfg
+    if run_cfg is None:
+        st.info("Fix the settings in the sidebar to see the data.")
+        return None
+    if live.history is not None:
+        data = live.trainer.data
+    elif run_cfg.n_samples * run_cfg.n_weights <= PREVIEW_CELLS:
+        data = make_dataset(run_cfg)
+    else:
+        st.info("Press **Train** or **Step** to see the samples and what the model predicts for them.")
+        return None
+    run = 0
+    if run_cfg.is_sweep and len(run_cfg.lrs) > 1:
+        names = lr_names(run_cfg.lrs)[:MAX_LINES]
+        run = names.index(st.selectbox("Run in the sample chart and the table", names, key="data_run"))
+    for line in notes(run_cfg, data, live):
+        st.caption(line)
+    return DataView(run_cfg, data, run)
+
+
+def notes(cfg: RunConfig, data, live: LiveRun) -> list[str]:
+    """What a student should know to read the charts: what is shown, and what the data allows."""
+    n_train, n_test, d = len(data.y), 0 if data.y_test is None else len(data.y_test), cfg.n_weights
+    out = ["Each point is a sample: its target y = x · w* (the true weights) and the model's prediction w · x "
+           "with the current weights. Training moves the points onto the dashed diagonal."
+           + ("" if live.history is not None else " Not trained yet: the predictions of the initial weights.")]
+    if n_train + n_test > MAX_POINTS:
+        out.append(f"{n_train + n_test:,} samples: the charts show about {MAX_POINTS:,} of them, evenly spread.")
+    if n_test:
+        out.append(f"Open circles: the {n_test:,} held-out test samples, never trained on.")
+    if d > TABLE_FEATURES:
+        out.append(f"x has {d:,} features: the table shows the first {TABLE_FEATURES}.")
+    if cfg.standardize:
+        out.append("Features are standardised for training; the table and the charts show them raw, and the "
+                   "predictions in the targets' own units.")
+    if cfg.noise_std > 0:
+        best = rms_residual(data, select(data), live.best) if live.history is not None else None
+        floor = f" (the best possible weights leave residuals of about {fmt_number(float(f'{best:.2g}'))})" if best else ""
+        out.append(f"The targets carry noise (std {fmt_number(cfg.noise_std)}): no weights fit every sample{floor}, "
+                   "so the points settle around the diagonal, not on it.")
+    return out

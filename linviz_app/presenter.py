@@ -1,0 +1,96 @@
+"""The presenter view, for a projector: larger type, the sidebar folded, taller charts and less chrome.
+
+A link opens it (`?view=presenter`); the "Presenter view" toggle above the charts enters and leaves it without
+reloading the page, so a run in progress goes on. `view` shapes the page, not the experiment: it is a page
+parameter (PAGE_PARAMS), kept apart from the settings, so that the settings' check (linviz/query.py) still names
+every unknown key and the address bar keeps `view` when a setting changes (linviz_app/widgets.py).
+"""
+from collections.abc import Mapping
+
+import streamlit as st
+
+from linviz.text import clip
+
+PAGE_PARAMS = {"view": ("presenter",)}  # link keys that shape the page, not the experiment: key -> allowed values
+KEY = "presenter"  # the toggle's session key; the URL's `view` follows it
+CHART_SCALE = 1.25  # charts a quarter taller (their type is projector-sized already): still fit a 1000 px screen
+CSS = """<style>
+html {font-size: 20px;}
+.stMain .block-container {padding: 0.9rem 1.5rem 0.5rem 1.5rem;}
+[data-testid=stHeader] {background: transparent;}
+.stMain [data-testid=stVerticalBlock] {gap: 0.5rem;}
+.stMain h3 {padding: 0 0 0 1.6rem; font-size: 1.5rem;}
+.stMain [data-testid=stProgress] p {display: none;}
+.stMain [data-testid=stAlert] > div {padding-top: 0.5rem; padding-bottom: 0.5rem;}
+</style>"""  # the root font-size scales every rem-sized text. Less chrome: the title shares the top line with the
+# sidebar's arrow (the header is see-through), the progress bar's label goes (the status line says the epoch) and
+# the gaps between blocks shrink. The charts grow by their layout (`scale_figure`): CSS `zoom` would break hover.
+
+
+def split_link(params: Mapping[str, str]) -> tuple[dict, dict, dict]:
+    """A link's query parameters as (page parameters, settings, {key: message} for a page parameter whose value
+    is not allowed). Unknown keys stay with the settings, whose check names them.
+
+    >>> split_link({"view": "presenter", "lr": "2e-5", "colour": "red"})
+    ({'view': 'presenter'}, {'lr': '2e-5', 'colour': 'red'}, {})
+    >>> split_link({"view": "huge"})[2]["view"]
+    "View (view): got 'huge'. The only view a link can open is presenter (?view=presenter); the normal page is shown."
+    """
+    page, settings, errors = {}, {}, {}
+    for key, value in params.items():
+        if key not in PAGE_PARAMS:
+            settings[key] = value
+        elif value in PAGE_PARAMS[key]:
+            page[key] = value
+        else:
+            errors[key] = (f"View ({key}): got {clip(str(value), 60)!r}. The only view a link can open is presenter "
+                           "(?view=presenter); the normal page is shown.")
+    return page, settings, errors
+
+
+def is_on() -> bool:
+    """Whether the page is in the presenter view: the toggle once drawn, else the link that opened the session.
+    Reads no widget, draws nothing: may run before `st.set_page_config`."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = split_link(st.query_params.to_dict())[0].get("view") == "presenter"
+    return bool(st.session_state[KEY])
+
+
+def sidebar_state() -> str:
+    """For `st.set_page_config`: the sidebar folded in the presenter view (its arrow still opens it)."""
+    return "collapsed" if is_on() else "auto"
+
+
+def apply() -> None:
+    """The presenter view's styles (nothing in the normal view). Call right after `st.set_page_config`."""
+    if is_on():
+        st.html(CSS)
+
+
+def scale_figure(fig, scale: float | None = None):
+    """`fig` (a go.Figure, changed in place and returned) taller in the presenter view; unchanged in the normal
+    view. For the code that draws a chart (e.g. `live_chart`), after building it.
+
+    >>> import plotly.graph_objects as go
+    >>> scale_figure(go.Figure(layout={"height": 400}), scale=1.25).layout.height
+    500
+    """
+    scale = scale if scale is not None else CHART_SCALE if is_on() else 1.0
+    if scale != 1.0:
+        fig.update_layout(height=round((fig.layout.height or 450) * scale))  # 450: plotly.js's own default
+    return fig
+
+
+def _follow_toggle() -> None:
+    if st.session_state[KEY]:
+        st.query_params["view"] = "presenter"
+    else:
+        st.query_params.pop("view", None)
+
+
+def toggle_ui(where=st) -> None:
+    """The visible way in and out: a toggle, which keeps `?view=presenter` in the address bar while on."""
+    is_on()  # seeds the toggle from the link on a session's first run
+    where.toggle("Presenter view", key=KEY, on_change=_follow_toggle,
+                 help="Larger type and charts for a projector, the sidebar folded (its arrow at the top left "
+                      "opens it). Share the address bar's link to open the page this way.")
