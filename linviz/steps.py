@@ -107,7 +107,8 @@ def step_path(cfg: RunConfig, data: Dataset, view: dict, lr_at=None, max_steps: 
     lrs = view["lr"] if view["lr"].ndim == 2 else view["lr"][:, None]  # (T, R)
     last = int(epochs[-1]) if len(epochs) else 0
     if last == 0:
-        return "Train at least one epoch to see its steps."
+        return ("Train at least one epoch to see its steps (a run that diverges in its first epoch keeps "
+                "none: its last finite weights are its starting point).")
     if spe > max_steps:
         return f"One epoch has {spe:,} steps, more than the {max_steps:,} this chart draws."
     first = max(1, last - max_steps // spe + 1)  # the latest epochs that fit

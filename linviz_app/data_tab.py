@@ -5,6 +5,7 @@ target and prediction, and a table of the first samples with their raw features.
 sidebar's data with the initial weights' predictions. Charts are built in data_charts.py and placed by
 `show_chart`, the one place that draws them (so that an in-place chart component can replace it in one place).
 """
+import numpy as np
 import streamlit as st
 
 from linviz import RunConfig, make_dataset
@@ -17,17 +18,15 @@ from linviz_app.live import LiveRun
 from linviz_app.presenter import scale_figure
 from linviz_app.sweep_charts import lr_names
 
-_DRAWS: dict = {}  # per chart: a fresh key per draw
 PREVIEW_CELLS = 1_000_000  # samples x weights drawn for a preview before any run: a few ms, not a wait
 
 
-def show_chart(slot, fig, key: str, uirevision: str) -> None:
-    """Draw a live figure into its placeholder. `key` names the chart (the page's CSS class `st-key-<key>_<n>`:
+def show_chart(slot, fig, key: str, draw: int, uirevision: str) -> None:
+    """Draw a live figure into its placeholder. `key` names the chart (the page's CSS class `st-key-<key>_<draw>`:
     Streamlit refuses one key twice in a script run, and the live loop redraws many times); `uirevision` changes
-    when the user's zoom should not carry over (another run)."""
+    when the user's zoom should not carry over (another run; it takes effect once charts update in place)."""
     fig.update_layout(uirevision=uirevision)
-    _DRAWS[key] = _DRAWS.get(key, 0) + 1
-    slot.plotly_chart(scale_figure(fig), key=f"{key}_{_DRAWS[key]}")
+    slot.plotly_chart(scale_figure(fig), key=f"{key}_{draw}")
 
 
 class DataView:
@@ -43,21 +42,36 @@ class DataView:
         left, right = st.columns(2)
         self.parity, self.per_sample = left.empty(), right.empty()
         self.table = st.empty()
+        self.draws = 0  # a fresh chart key per draw, per session (each session has its own view)
 
     def draw(self, live: LiveRun, final: bool = True) -> None:
         state = live.state if live.cfg == self.cfg else None
         W = state.weights[:MAX_LINES] if state is not None else self.data.to_original(
             start_weights(self.cfg, self.cfg.n_weights))[None]
         epoch = state.epoch if state is not None else 0
+        names, title = self._names(state), f"Prediction vs target, epoch {epoch:,}"
+        if state is not None and not self.cfg.is_sweep and state.run(0).diverged:
+            k = state.run(0).diverged_epoch
+            title = f"Prediction vs target: diverged at epoch {k:,}, its last finite weights (epoch {k - 1:,})"
         pred = predict(self.data, self.samples, W)  # (R, k)
         keep = f"data-{id(live.history)}-{self.run}"  # the same run keeps the user's zoom
-        show_chart(self.parity, parity_figure(self.samples, pred, self.names, list(PALETTE), self.bounds,
-                                              f"Prediction vs target, epoch {epoch:,}"), "live_data_parity", keep)
+        self.draws += 1
+        show_chart(self.parity, parity_figure(self.samples, pred, names, list(PALETTE), self.bounds, title),
+                   "live_data_parity", self.draws, keep)
         r = min(self.run, len(pred) - 1)
-        title = f"Each sample: target and prediction{f' ({self.names[r]})' if self.cfg.is_sweep else ''}"
-        show_chart(self.per_sample, samples_figure(self.samples, pred[r], PALETTE[r], self.bounds, title),
-                   "live_data_samples", keep)
+        each = f"Each sample: target and prediction{f' ({names[r]})' if self.cfg.is_sweep else ''}"
+        show_chart(self.per_sample, samples_figure(self.samples, pred[r], PALETTE[r], self.bounds, each),
+                   "live_data_samples", self.draws, keep)
         self.table.dataframe(sample_table(self.samples, pred[r]), hide_index=True)
+
+
+    def _names(self, state) -> list[str]:
+        """Legend names: one per run, saying which diverged (their last finite weights are shown)."""
+        if state is None:  # before a run: one set of initial weights, where every lr starts
+            return ["initial weights (every lr)"] if self.cfg.is_sweep else ["prediction"]
+        de = np.asarray(state.diverged_epoch)[:len(self.names)]
+        return [n + (f" (diverged at epoch {e:,}: last finite weights)" if e >= 0 else "")
+                for n, e in zip(self.names, de)]
 
 
 def data_ui(cfg: RunConfig | None, live: LiveRun) -> DataView | None:
@@ -85,8 +99,10 @@ def data_ui(cfg: RunConfig | None, live: LiveRun) -> DataView | None:
 def notes(cfg: RunConfig, data, live: LiveRun) -> list[str]:
     """What a student should know to read the charts: what is shown, and what the data allows."""
     n_train, n_test, d = len(data.y), 0 if data.y_test is None else len(data.y_test), cfg.n_weights
-    out = ["Each point is a sample: its target y = x · w* (the true weights) and the model's prediction w · x "
-           "with the current weights. Training moves the points onto the dashed diagonal."
+    target = "x · w* + noise" if cfg.noise_std > 0 else "x · w* (the true weights)"
+    model = "w · (x − x̄) + ȳ (standardised features, in raw units)" if cfg.standardize else "w · x"
+    out = [f"Each point is a sample: its target y = {target} and the model's prediction {model} with the current "
+           "weights. Training moves the points onto the dashed diagonal."
            + ("" if live.history is not None else " Not trained yet: the predictions of the initial weights.")]
     if n_train + n_test > MAX_POINTS:
         out.append(f"{n_train + n_test:,} samples: the charts show about {MAX_POINTS:,} of them, evenly spread.")

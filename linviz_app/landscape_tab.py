@@ -40,8 +40,8 @@ class Landscape:
         zigzag = self._zigzag(live) if self.steps else []
         center = np.array([self.cfg.true_weights[i], self.cfg.true_weights[j]])
         span = np.maximum(np.abs(center) * 0.5, 1.0)
-        finite = [p for p in paths if not p[4]] or paths  # diverged runs' paths may leave the view
-        for _, xs, ys, _, _ in finite + zigzag:
+        finite = [p for p in paths + zigzag if not p[4]] or paths  # diverged runs' paths may leave the view
+        for _, xs, ys, _, _ in finite:
             if len(xs):
                 span = np.maximum(span, 1.15 * np.array([np.abs(xs - center[0]).max(), np.abs(ys - center[1]).max()]))
         a_vals, b_vals, Z = loss_slice(self.cfg, self.data, i, j, center=center, span=span, n=41)
@@ -67,12 +67,12 @@ class Landscape:
                           "engine's weights; dots: the ends of epochs.")
         runs = [("training path", PALETTE[1])] if not live.history.runs else list(
             zip(lr_names(live.cfg.lrs)[:MAX_LINES], PALETTE))
-        diverged = v["diverged_epoch"] if live.history.runs else np.array([-1])
+        diverged = np.asarray(live.state.diverged_epoch)  # (R,): -1 where a run has not diverged
         out = []
         for r, (name, color) in enumerate(runs):
             ok = (path.epoch < diverged[r]) if diverged[r] >= 0 else np.ones(len(path.epoch), bool)
             w = path.weights[ok, r]
-            out.append((f"{name}: every step", w[:, self.i], w[:, self.j], color, False))
+            out.append((f"{name}: every step", w[:, self.i], w[:, self.j], color, diverged[r] >= 0))
         return out
 
 

@@ -69,7 +69,7 @@ def apply() -> None:
 
 def scale_figure(fig, scale: float | None = None):
     """`fig` (a go.Figure, changed in place and returned) taller in the presenter view; unchanged in the normal
-    view. For the code that draws a chart (e.g. `live_chart`), after building it.
+    view. For the code that draws a chart (training_tab.py, data_tab.py), after building it.
 
     >>> import plotly.graph_objects as go
     >>> scale_figure(go.Figure(layout={"height": 400}), scale=1.25).layout.height

@@ -182,3 +182,22 @@ def test_the_data_view_never_raises(cfg):
         samples_figure(s, pred[-1], PALETTE[0], bounds)
         sample_table(s, pred[-1])
     assert notes(cfg, data, SimpleNamespace(history=None, best=None))
+
+
+def test_a_diverged_run_is_named_with_the_epoch_its_weights_come_from():
+    at = open_tab(app({"epochs": "5", "lr": "1e-3", "batch_size": "2"}), "Data")
+    at = train(at)
+    assert not at.exception
+    (parity,) = charts(at, "Prediction vs target")
+    assert "diverged at epoch 1, its last finite weights (epoch 0)" in parity["layout"]["title"]["text"]
+
+
+def test_a_sweep_names_its_diverged_runs_and_before_training_its_shared_start():
+    at = open_tab(app({"epochs": "5", "lr": "1e-5,1e-3"}), "Data")
+    (before,) = charts(at, "Prediction vs target")
+    assert [t.get("name") for t in before["data"] if t.get("mode") == "markers"][:1] == ["initial weights (every lr)"]
+    at = train(at)
+    (after,) = charts(at, "Prediction vs target")
+    names = [str(t.get("name")) for t in after["data"]]
+    assert any(n.startswith("lr 1e-3 (diverged at epoch") for n in names)
+    assert "lr 1e-5" in names

@@ -166,6 +166,25 @@ def test_a_sweeps_zigzag_stops_where_a_run_diverged():
     assert len(steps["lr 1e-4: every step"]) < 101  # the diverged run's steps end where it blew up
 
 
+def test_a_diverged_runs_steps_do_not_stretch_the_landscapes_view():
+    """Found by review: the steps before a blow-up reach ~1e5 and the contour zoomed out to show them."""
+    at = open_tab(app({"epochs": "30", "lr": "1e-5,3e-5,9e-5,1e-3", "batch_size": "2"}), "Loss landscape")
+    at.toggle(key="land_steps").set_value(True).run()
+    at = train(at)
+    assert not at.exception
+    (land,) = charts(at, "Loss over w1 and w2")
+    contour = next(t for t in land["data"] if t["type"] == "contour")
+    assert np.abs(arr(contour["x"]) - 2.0).max() < 100  # w1 = 2: the view stays around the true weights
+
+
+def test_a_run_that_diverges_in_its_first_epoch_says_why_it_has_no_steps():
+    at = open_tab(app({"epochs": "5", "lr": "1e-3", "batch_size": "2"}), "Loss landscape")
+    at.toggle(key="land_steps").set_value(True).run()
+    at = train(at)
+    assert not at.exception
+    assert any("diverges in its first epoch" in c.value for c in at.caption)
+
+
 def test_full_batch_has_no_zigzag_toggle():
     at = open_tab(app({"batch_size": "10"}), "Loss landscape")
     assert not at.exception
