@@ -92,7 +92,8 @@ def test_the_presenter_link_folds_the_sidebar_and_enlarges_the_text(open_page):
     ready(page)
     expect(page.locator("[data-testid=stSidebar]")).not_to_be_visible()
     expect(page.locator(".st-key-speed")).to_be_visible()  # the speed is reachable without the sidebar
-    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") > normal_size
+    page.wait_for_function(  # the presenter's style sheet arrives with the page's elements: wait for it
+        f"parseFloat(getComputedStyle(document.documentElement).fontSize) > {normal_size}", timeout=30_000)
     press(page, "t")
     expect_status(page, r"Running")
     page.wait_for_timeout(3000)  # a few seconds into the run, for the screenshot
