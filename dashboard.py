@@ -17,11 +17,12 @@ from linviz_app.board import Board
 from linviz_app.controls import controls_ui
 from linviz_app.data_tab import data_ui
 from linviz_app.live import ACTIVE, LiveRun, Status
+from linviz_app.redraw import FASTEST_S, redraw_interval
 from linviz_app.safe import md_escape
 from linviz_app.session import live_run
 from linviz_app.training_cap import TRAINING_CAP
 
-REDRAW_S = 0.25  # charts redraw at 4 Hz: faster shows blank frames, slower looks jerky
+WAIT_S = 0.25  # while waiting for a training slot, look again this often
 TABS = {  # title -> the tab's *_ui(cfg, live), which returns its live view or None
     "Training": training_tab.training_ui,
     "Data": data_ui,
@@ -81,7 +82,8 @@ def messages_ui(url_errors: dict, errors: dict, cfg, live: LiveRun) -> None:
 
 
 def run_live(live: LiveRun, board: Board, speed) -> None:
-    """Train while the run is running, paced to `speed` epochs/s, redrawing every REDRAW_S seconds.
+    """Train while the run is running, paced to `speed` epochs/s, redrawing the charts in place up to 20 times a
+    second, less often as the server gets busy (linviz_app/redraw.py).
 
     A click anywhere interrupts this loop (Streamlit raises at the next redraw); the next script run
     finds the same LiveRun and carries on, so progress is never lost. A run holds a place under the
@@ -91,7 +93,7 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
     while not TRAINING_CAP.try_acquire():
         board.status.warning(f"Waiting for a free slot: {TRAINING_CAP.busy} runs are training on this server "
                              "right now. Yours starts as soon as one finishes.")
-        time.sleep(REDRAW_S)
+        time.sleep(WAIT_S)
         if live.status != Status.RUNNING:
             return
     try:
@@ -104,19 +106,23 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
 
 def _train_paced(live: LiveRun, board: Board, speed) -> None:
     next_epoch = time.perf_counter()
-    next_draw = next_epoch + REDRAW_S  # the page already shows the state the loop starts from
+    interval = FASTEST_S
+    next_draw = next_epoch + interval  # the page already shows the state the loop starts from
     while live.status == Status.RUNNING:
         now = time.perf_counter()
         if speed == "max":
-            live.train_for(min(REDRAW_S, max(0.0, next_draw - now)) or 0.01)
+            live.train_for(min(interval, max(0.0, next_draw - now)) or 0.01)
         elif now >= next_epoch:
             live.step()
             next_epoch = max(next_epoch + 1.0 / speed, now - 0.5)  # fall behind by at most half a second
         else:
             time.sleep(min(next_epoch, next_draw) - now if next_draw > now else 0.0)
         if time.perf_counter() >= next_draw:
+            drawn = time.perf_counter()
             board.draw(live, final=False)
-            next_draw = time.perf_counter() + REDRAW_S
+            done = time.perf_counter()
+            interval = redraw_interval(done - drawn, TRAINING_CAP.busy)
+            next_draw = done + interval
 
 
 main()

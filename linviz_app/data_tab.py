@@ -2,9 +2,11 @@
 
 A parity plot (prediction against target: the points walk onto the diagonal as training goes on), each sample's
 target and prediction, and a table of the first samples with their raw features. Before any run it shows the
-sidebar's data with the initial weights' predictions. Charts are built in data_charts.py and placed by
-`show_chart`, the one place that draws them (so that an in-place chart component can replace it in one place).
+sidebar's data with the initial weights' predictions. Charts are built in data_charts.py and updated in place
+(live_chart.py); the table, a heavier message, at most once a second mid-run.
 """
+import time
+
 import numpy as np
 import streamlit as st
 
@@ -15,18 +17,11 @@ from linviz.text import fmt_number
 from linviz_app.charts import MAX_LINES, PALETTE
 from linviz_app.data_charts import TABLE_FEATURES, parity_figure, parity_range, sample_table, samples_figure
 from linviz_app.live import LiveRun
-from linviz_app.presenter import scale_figure
+from linviz_app.live_chart import live_chart
 from linviz_app.sweep_charts import lr_names
 
+TABLE_S = 1.0  # mid-run, the table is redrawn at most once a second (the charts at the live loop's rate)
 PREVIEW_CELLS = 1_000_000  # samples x weights drawn for a preview before any run: a few ms, not a wait
-
-
-def show_chart(slot, fig, key: str, draw: int, uirevision: str) -> None:
-    """Draw a live figure into its placeholder. `key` names the chart (the page's CSS class `st-key-<key>_<draw>`:
-    Streamlit refuses one key twice in a script run, and the live loop redraws many times); `uirevision` changes
-    when the user's zoom should not carry over (another run; it takes effect once charts update in place)."""
-    fig.update_layout(uirevision=uirevision)
-    slot.plotly_chart(scale_figure(fig), key=f"{key}_{draw}")
 
 
 class DataView:
@@ -41,8 +36,7 @@ class DataView:
         self.names = lr_names(cfg.lrs)[:MAX_LINES] if cfg.is_sweep else ["prediction"]
         left, right = st.columns(2)
         self.parity, self.per_sample = left.empty(), right.empty()
-        self.table = st.empty()
-        self.draws = 0  # a fresh chart key per draw, per session (each session has its own view)
+        self.table, self.table_at = st.empty(), 0.0
 
     def draw(self, live: LiveRun, final: bool = True) -> None:
         state = live.state if live.cfg == self.cfg else None
@@ -55,14 +49,15 @@ class DataView:
             title = f"Prediction vs target: diverged at epoch {k:,}, its last finite weights (epoch {k - 1:,})"
         pred = predict(self.data, self.samples, W)  # (R, k)
         keep = f"data-{id(live.history)}-{self.run}"  # the same run keeps the user's zoom
-        self.draws += 1
-        show_chart(self.parity, parity_figure(self.samples, pred, names, list(PALETTE), self.bounds, title),
-                   "live_data_parity", self.draws, keep)
+        live_chart(self.parity, parity_figure(self.samples, pred, names, list(PALETTE), self.bounds, title),
+                   "live_data_parity", keep)
         r = min(self.run, len(pred) - 1)
         each = f"Each sample: target and prediction{f' ({names[r]})' if self.cfg.is_sweep else ''}"
-        show_chart(self.per_sample, samples_figure(self.samples, pred[r], PALETTE[r], self.bounds, each),
-                   "live_data_samples", self.draws, keep)
-        self.table.dataframe(sample_table(self.samples, pred[r]), hide_index=True)
+        live_chart(self.per_sample, samples_figure(self.samples, pred[r], PALETTE[r], self.bounds, each),
+                   "live_data_samples", keep)
+        if final or time.perf_counter() - self.table_at >= TABLE_S:
+            self.table_at = time.perf_counter()
+            self.table.dataframe(sample_table(self.samples, pred[r]), hide_index=True)
 
 
     def _names(self, state) -> list[str]:

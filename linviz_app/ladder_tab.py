@@ -11,11 +11,12 @@ from linviz.checks import check_machine
 from linviz.errors import ConfigError
 from linviz.estimate import long_run_warning
 from linviz_app.live import ACTIVE, LiveRun
+from linviz_app.live_chart import live_chart
 from linviz_app.lr_charts import ladder_final_figure, ladder_loss_figure
 from linviz_app.safe import md_escape
 from linviz_app.session import cached_analysis
 
-REDRAW_S = 1.0  # mid-run: two charts remount on every redraw; once a second leaves the browser time to paint them
+REDRAW_S = 0.25  # mid-run: a sweep of six runs and its bar chart; four updates a second are plenty
 
 
 def start_ladder(live: LiveRun, cfg: RunConfig) -> None:
@@ -54,7 +55,7 @@ class LadderCharts:
         self.record = record
         self.caption, (left, right) = st.empty(), st.columns(2)
         self.charts = (left.empty(), right.empty())
-        self.last_draw, self.draws = 0.0, 0
+        self.last_draw = 0.0
 
     def draw(self, live: LiveRun, final: bool = True) -> None:
         current = live.ladder is self.record
@@ -67,12 +68,11 @@ class LadderCharts:
         status = live.status if current else "finished" if ended else "stopped"
         self.caption.caption(f"{len(c.lrs)} runs trained together as one batched run: epoch {s.epoch:,} of "
                              f"{c.epochs:,}, {s.elapsed:.2f} s of training ({status}).")
-        self.draws += 1
-        v = h.view()
-        self.charts[0].plotly_chart(ladder_loss_figure(v, c.lrs, self.record["factors"], self.record["kinds"]),
-                                    key=f"ladder_loss_{self.draws}")
+        v, run = h.view(), id(h)  # another ladder may rescale; this one keeps the user's zoom
+        live_chart(self.charts[0], ladder_loss_figure(v, c.lrs, self.record["factors"], self.record["kinds"]),
+                   "ladder_loss", f"ladder-loss-{run}")
         final_fig = ladder_final_figure(c.lrs, s.loss, s.diverged, self.record["threshold"], status in ACTIVE)
-        self.charts[1].plotly_chart(final_fig, key=f"ladder_final_{self.draws}")
+        live_chart(self.charts[1], final_fig, "ladder_final", f"ladder-final-{run}")
 
 
 def ladder_ui(cfg: RunConfig | None, live: LiveRun) -> LadderCharts | None:

@@ -14,11 +14,12 @@ from linviz.landscape import loss_slice, slice_condition
 from linviz.steps import MAX_STEPS, StepPath, step_path, steps_per_epoch
 from linviz_app.charts import MAX_LINES, PALETTE, short_number
 from linviz_app.live import LiveRun
+from linviz_app.live_chart import live_chart
 from linviz_app.lr_charts import landscape_figure
 from linviz_app.session import cached_analysis
 from linviz_app.sweep_charts import lr_names
 
-REDRAW_S = 1.0  # seconds between contour redraws while a run goes on: a contour costs the browser far more
+REDRAW_S = 0.25  # seconds between landscape redraws mid-run: a contour costs the server and the browser more
 
 
 class Landscape:
@@ -29,7 +30,7 @@ class Landscape:
         self.names = [f"w{k + 1}" for k in range(cfg.n_weights)]
         self.note = st.empty() if steps else None  # what the zig-zag covers, or why it cannot be shown
         self.chart = st.empty()
-        self.last_draw, self.draws = 0.0, 0  # draws: a fresh chart key each time within one script run
+        self.last_draw = 0.0
 
     def draw(self, live: LiveRun, final: bool = True) -> None:
         if not final and time.perf_counter() - self.last_draw < REDRAW_S:
@@ -45,10 +46,9 @@ class Landscape:
             if len(xs):
                 span = np.maximum(span, 1.15 * np.array([np.abs(xs - center[0]).max(), np.abs(ys - center[1]).max()]))
         a_vals, b_vals, Z = loss_slice(self.cfg, self.data, i, j, center=center, span=span, n=41)
-        self.draws += 1
         fig = landscape_figure(a_vals, b_vals, Z, (self.names[i], self.names[j]), center, [p[:4] for p in paths],
                                [p[:4] for p in zigzag])
-        self.chart.plotly_chart(fig, key=f"land_{self.draws}")
+        live_chart(self.chart, fig, "landscape", f"landscape-{id(live.history)}-{i}-{j}-{self.steps}")
 
 
     def _zigzag(self, live: LiveRun) -> list:

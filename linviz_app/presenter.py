@@ -24,7 +24,7 @@ html {font-size: 20px;}
 .stMain [data-testid=stAlert] > div {padding-top: 0.5rem; padding-bottom: 0.5rem;}
 </style>"""  # the root font-size scales every rem-sized text. Less chrome: the title shares the top line with the
 # sidebar's arrow (the header is see-through), the progress bar's label goes (the status line says the epoch) and
-# the gaps between blocks shrink. The charts grow by their layout (`scale_figure`): CSS `zoom` would break hover.
+# the gaps between blocks shrink. The charts grow by their layout (`chart_height`): CSS `zoom` would break hover.
 
 
 def split_link(params: Mapping[str, str]) -> tuple[dict, dict, dict]:
@@ -67,18 +67,15 @@ def apply() -> None:
         st.html(CSS)
 
 
-def scale_figure(fig, scale: float | None = None):
-    """`fig` (a go.Figure, changed in place and returned) taller in the presenter view; unchanged in the normal
-    view. For the code that draws a chart (training_tab.py, data_tab.py), after building it.
+def chart_height(height: int | None, scale: float | None = None) -> int:
+    """A chart's height in pixels: taller in the presenter view, as it was in the normal view (None: plotly.js's
+    own default, 450). For live_chart.py, which draws every live chart.
 
-    >>> import plotly.graph_objects as go
-    >>> scale_figure(go.Figure(layout={"height": 400}), scale=1.25).layout.height
-    500
+    >>> chart_height(400, scale=1.25), chart_height(None, scale=1.0)
+    (500, 450)
     """
     scale = scale if scale is not None else CHART_SCALE if is_on() else 1.0
-    if scale != 1.0:
-        fig.update_layout(height=round((fig.layout.height or 450) * scale))  # 450: plotly.js's own default
-    return fig
+    return round((height or 450) * scale)
 
 
 def _follow_toggle() -> None:

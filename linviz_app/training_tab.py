@@ -1,4 +1,4 @@
-"""The Training tab: the loss and weights charts of the live run, redrawn by the live loop.
+"""The Training tab: the loss and weights charts of the live run, updated in place by the live loop.
 
 A single run shows its loss (with pinned runs as faint lines) and its weights, or |w - w*|; a sweep (several
 lrs, or the ladder) one line per lr on each chart.
@@ -8,7 +8,7 @@ import streamlit as st
 from linviz import RunConfig
 from linviz_app.charts import loss_figure, weights_figure
 from linviz_app.live import LiveRun
-from linviz_app.presenter import scale_figure
+from linviz_app.live_chart import live_chart
 from linviz_app.session import pinned_runs
 from linviz_app.sweep_charts import sweep_distance_figure, sweep_loss_figure
 
@@ -26,7 +26,6 @@ class TrainingCharts:
                 self.show_error = t2.toggle("Show |w - w*| instead", value=False, key="show_error")
         left, right = st.columns(2)
         self.loss, self.weights = left.empty(), right.empty()
-        self.draws = 0  # a fresh key per redraw: Streamlit refuses two identical charts in one run
 
     def draw(self, live: LiveRun, final: bool = True) -> None:
         if live.history is None:
@@ -38,9 +37,9 @@ class TrainingCharts:
         else:
             loss = loss_figure(v, log_y=self.log_loss, pinned=self.pinned)
             weights = weights_figure(v, cfg.true_weights, self.show_error)
-        self.draws += 1
-        self.loss.plotly_chart(scale_figure(loss), key=f"loss_{self.draws}")  # taller in the presenter view
-        self.weights.plotly_chart(scale_figure(weights), key=f"weights_{self.draws}")
+        run = id(live.history)  # a new run may rescale; the same run keeps the user's zoom and legend clicks
+        live_chart(self.loss, loss, "live_loss", f"loss-{run}-{self.log_loss}")
+        live_chart(self.weights, weights, "live_weights", f"weights-{run}-{self.show_error}")
 
 
 def training_ui(cfg: RunConfig | None, live: LiveRun) -> TrainingCharts:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from linviz_app.live_chart import decode
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 
 
@@ -28,9 +30,17 @@ def texts(elements) -> str:
     return " ".join(plain(e.value) for e in elements)
 
 
+def live_figures(at: AppTest) -> list[dict]:
+    """The figures the page's live charts (linviz_app/live_chart.py) show, arrays decoded to numpy. A page's
+    last script run draws each chart once at its end, so each carries a whole figure (a key frame)."""
+    return [decode(json.loads(el.proto.json)) for el in at.get("bidi_component")
+            if el.proto.component_name.endswith("linviz_live_chart")]
+
+
 def charts(at: AppTest, title: str = "", exact: bool = False) -> list[dict]:
-    """The Plotly figures on the page whose title starts with (or is) `title`; all of them by default."""
-    figs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    """The Plotly figures on the page (plain and live charts) whose title starts with (or is) `title`; all of
+    them by default."""
+    figs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")] + live_figures(at)
     names = [f["layout"].get("title", {}).get("text", "") for f in figs]
     return [f for f, n in zip(figs, names) if (n == title if exact else n.startswith(title))]
 

@@ -5,7 +5,7 @@ already on screen. User text is shown escaped, so markup typed into a field stay
 
 import pytest
 import torch
-from helpers_page import app, plain
+from helpers_page import app, charts, plain
 
 from linviz.cli import main
 
@@ -92,7 +92,7 @@ def test_widget_with_a_run_on_screen(kind, key, value, field):
     assert "**bold" not in shown
     assert live.history is not None
     assert live.state.epoch == 5  # the run on screen is kept, charts and all
-    assert any("training loss (mean)" in el.proto.spec for el in at.get("plotly_chart"))
+    assert any(t.get("name") == "training loss (mean)" for f in charts(at, "Loss") for t in f["data"])
 
 
 def test_a_huge_data_set_is_refused_with_its_memory_estimate():

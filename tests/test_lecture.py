@@ -1,8 +1,7 @@
 """Lecture controls under AppTest: the buttons' keyboard shortcuts and help, and the presenter view that a link
 (`?view=presenter`) or the toggle opens, whose `view` parameter is not a setting yet stays in the address bar."""
-import plotly.graph_objects as go
 import pytest
-from helpers_page import app, texts
+from helpers_page import app, charts, texts, train
 
 from linviz_app import presenter
 from linviz_app.controls import SHORTCUTS
@@ -97,8 +96,13 @@ def test_split_link_keeps_page_parameters_apart_from_settings():
     assert errors == {}
 
 
-def test_scale_figure_makes_charts_taller_only_when_asked():
-    fig = go.Figure(layout={"height": 420})
-    assert presenter.scale_figure(fig, scale=1.0).layout.height == 420
-    assert presenter.scale_figure(fig, scale=1.25).layout.height == 525
-    assert presenter.scale_figure(go.Figure(), scale=1.25).layout.height == round(450 * 1.25)  # plotly's default
+def test_chart_height_makes_charts_taller_only_when_asked():
+    assert presenter.chart_height(420, scale=1.0) == 420
+    assert presenter.chart_height(420, scale=1.25) == 525
+    assert presenter.chart_height(None, scale=1.25) == round(450 * 1.25)  # plotly.js's default
+
+
+def test_the_presenter_views_live_charts_are_a_quarter_taller():
+    normal = charts(train(app({"epochs": "3"})), "Loss", exact=True)[0]["layout"]["height"]
+    big = charts(train(app({"epochs": "3", "view": "presenter"})), "Loss", exact=True)[0]["layout"]["height"]
+    assert big == round(normal * presenter.CHART_SCALE)

@@ -3,7 +3,7 @@ settings, trains, stops and draws charts; any link, valid or not, opens without 
 it could not use."""
 from urllib.parse import urlencode
 
-from helpers_page import app
+from helpers_page import app, live_figures
 from hypothesis import example, given, settings
 from strategies import configs, query_texts
 from streamlit.testing.v1 import AppTest
@@ -46,7 +46,7 @@ def test_any_valid_link_opens_as_written_trains_stops_and_draws(cfg):
     no_exception(at, "Train")
     assert live.status == "done"
     assert live.state.epoch in range(1, cfg.epochs + 1)
-    assert at.get("plotly_chart"), "charts are drawn"
+    assert len(live_figures(at)) == 2, "both live charts are drawn"
 
 
 @PAGE

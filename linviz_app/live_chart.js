@@ -1,0 +1,62 @@
+// linviz live chart: mount a Plotly figure once, then update it in place (Plotly.react), so the user's zoom, pan
+// and legend clicks survive (layout.uirevision). An update carries a key frame (the whole figure) or, per array,
+// how many values of the key frame stay and the new tail; key frames are kept per chart key, across remounts.
+// plotly.js: the page's if loaded, else once from this server (app/static/plotly.min.js, the plotly package's).
+const decode = (o) => {
+  if (o && o.bdata !== undefined) {
+    const b = atob(o.bdata), u = new Uint8Array(b.length);
+    for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i);
+    return o.shape ? o : new (o.dtype === "i4" ? Int32Array : Float32Array)(u.buffer);
+  }
+  if (Array.isArray(o)) return o.map(decode);
+  if (o && typeof o === "object") { const r = {}; for (const k in o) r[k] = decode(o[k]); return r; }
+  return o;
+};
+const join = (a, d) => { // d: [keep, base64 tail] (the key frame's dtype), or a whole typed array
+  if (!Array.isArray(d)) return decode(d);
+  const tail = decode({ bdata: d[1], dtype: a instanceof Int32Array ? "i4" : "f4" });
+  const out = new a.constructor(d[0] + tail.length);
+  out.set(a.subarray(0, d[0])); out.set(tail, d[0]);
+  return out;
+};
+export default function (component) {
+  const { data, parentElement } = component;
+  if (!data) return;
+  let div = parentElement.querySelector(".linviz-live-chart");
+  if (!div) {
+    div = document.createElement("div");
+    div.className = "linviz-live-chart";
+    parentElement.appendChild(div);
+  }
+  const frames = (window.__linvizFrames = window.__linvizFrames || {});
+  const body = JSON.parse(data.figure), layout = JSON.parse(data.layout);
+  let traces;
+  if (body.whole) {
+    traces = decode(body.data);
+    frames[data.key] = { frame: body.frame, data: traces };
+  } else {
+    const kf = frames[data.key];
+    if (!kf || kf.frame !== body.frame) return; // its key frame was skipped: the next one comes within a second
+    traces = kf.data.map((t, i) => {
+      const r = { ...t };
+      for (const k in body.data[i]) r[k] = join(t[k], body.data[i][k]);
+      return r;
+    });
+  }
+  div.style.height = (layout.height || 450) + "px";
+  div.dataset.seq = data.seq;
+  if (!window.__linvizPlotly) {
+    window.__linvizPlotly = new Promise((resolve, reject) => {
+      if (window.Plotly) return resolve(window.Plotly);
+      const s = document.createElement("script");
+      s.src = new URL("app/static/plotly.min.js", document.baseURI).href;
+      s.onload = () => resolve(window.Plotly);
+      s.onerror = () => reject(new Error("plotly.js could not load from app/static/plotly.min.js"));
+      document.head.appendChild(s);
+    });
+  }
+  window.__linvizPlotly.then((Plotly) => {
+    if (Number(div.dataset.seq) !== data.seq) return; // a newer update came while plotly.js loaded
+    Plotly.react(div, traces, layout, { displaylogo: false, responsive: true });
+  }).catch((e) => { div.textContent = String(e); });
+}

@@ -1,0 +1,205 @@
+"""A Plotly chart that stays mounted: drawn once, then updated in place (Plotly.react), so a live run's redraws
+keep the user's zoom, pan, hover and legend clicks, and no frame shows an empty chart.
+
+`st.plotly_chart` cannot do this: its element id hashes the figure, so every new figure is a new element
+(../shared/guide/STREAMLIT.md). This is a components-v2 component (no iframe) with a fixed key, so its id stays
+the same and the browser updates it in place. The live loop (dashboard.run_live) redraws it many times in one
+script run, which Streamlit refuses for one key: `_reuse` lets a key that this run already drew be drawn again
+(a Streamlit internal, pinned with streamlit in requirements.txt; tests/test_live_chart.py fails if it changes).
+
+What travels (`Sender.payload`, pure, tested without a browser): the figure as JSON text with numeric arrays as
+base64 typed arrays (float32 values, which plotly.js reads and which hold no NaN to break JSON). Most updates
+send only what changed since the last whole figure (a key frame): per array, how many leading values stay and
+the new tail (a live run's new epochs). Each update is relative to the key frame, never to the update before,
+so an update the browser skips (it draws the newest) loses nothing. A key frame goes out on a script run's
+first draw, at least every KEYFRAME_S, and whenever anything but the arrays' tails changed.
+
+plotly.js never comes from a CDN: the installed `plotly` package's copy is served by this server (`static/`).
+"""
+import base64
+import json
+import shutil
+import time
+from itertools import count
+from pathlib import Path
+
+import numpy as np
+import plotly
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from linviz_app import presenter
+
+STATIC = Path(__file__).resolve().parents[1] / "static"  # served at app/static/ (server.enableStaticServing)
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+_JS = (Path(__file__).parent / "live_chart.js").read_text()  # ~2 KB: it travels with every update
+KEYFRAME_S = 1.0  # a whole figure at least once a second: a browser that skipped one catches up within a second
+STATE = "_live_charts"  # session key: {chart key: Sender}
+_SEQ = count(1)
+
+
+def ensure_plotly_js() -> Path:
+    """Place the installed plotly.min.js where the server serves it (once; again after a plotly upgrade)."""
+    target = STATIC / "plotly.min.js"
+    if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
+        STATIC.mkdir(exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        shutil.copyfile(PLOTLY_JS, tmp)
+        tmp.replace(target)  # atomic: a browser never gets half a file
+    return target
+
+
+ensure_plotly_js()
+_component = st.components.v2.component("linviz_live_chart", js=_JS, isolate_styles=False)
+
+
+def _numeric(obj) -> np.ndarray | None:
+    """`obj` as a float32/int32 array if it is a numeric array (a trace's x, y, z), else None."""
+    if isinstance(obj, (list, tuple)):
+        if not obj or not all(isinstance(x, (int, float, np.number)) and not isinstance(x, bool) for x in obj):
+            return None
+        obj = np.asarray(obj)
+    if not isinstance(obj, np.ndarray) or obj.dtype.kind not in "fiu" or obj.ndim > 2:
+        return None
+    if obj.dtype.kind in "iu" and (not obj.size or np.abs(obj).max() < 2**31):
+        return np.ascontiguousarray(obj, "<i4")
+    return np.ascontiguousarray(obj, "<f4")  # a projector needs no more than float32
+
+
+def typed(a: np.ndarray) -> dict:
+    """A numeric array as plotly.js's base64 typed array (a heatmap's z with its shape)."""
+    spec = {"dtype": "i4" if a.dtype.kind == "i" else "f4", "bdata": base64.b64encode(a.tobytes()).decode()}
+    return spec if a.ndim == 1 else {**spec, "shape": ",".join(map(str, a.shape))}
+
+
+def _plain(obj):
+    """Layout and trace settings to JSON-ready values: NaN and infinities to null, numpy scalars to Python."""
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, np.ndarray)):
+        return [_plain(x) for x in obj]
+    if isinstance(obj, (float, np.floating)):
+        return float(obj) if np.isfinite(obj) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj
+
+
+def split_trace(trace: dict) -> tuple[dict, dict]:
+    """A trace as (its numeric arrays, everything else). Nested arrays (a marker's colours) count as settings."""
+    arrays, rest = {}, {}
+    for k, v in trace.items():
+        a = _numeric(v)
+        if a is None:
+            rest[k] = v
+        else:
+            arrays[k] = a
+    return arrays, rest
+
+
+def kept(old: np.ndarray, new: np.ndarray) -> int:
+    """How many leading values of `new` equal `old`'s (bit for bit: NaN equals NaN). 2-D arrays: all or none."""
+    if old.dtype != new.dtype or old.shape[1:] != new.shape[1:]:
+        return 0
+    if new.ndim == 2:
+        return len(new) if old.shape == new.shape and old.tobytes() == new.tobytes() else 0
+    m = min(len(old), len(new))
+    diff = np.flatnonzero(old[:m].view(np.uint32) != new[:m].view(np.uint32))
+    return int(diff[0]) if diff.size else m
+
+
+class Sender:
+    """One chart's key frame on the server side: what the browser holds, so that an update can send less."""
+
+    def __init__(self):
+        self.arrays, self.settings, self.frame, self.when, self.sent = None, None, 0, 0.0, 0
+
+    def payload(self, fig: dict, key_frame: bool = False, now: float | None = None) -> dict:
+        """What the component receives for `fig` ({"data", "layout"}, plain dicts): a key frame, or the tails."""
+        now = time.perf_counter() if now is None else now
+        self.sent += 1
+        split = [split_trace(t) for t in fig.get("data", ())]
+        arrays, settings = [a for a, _ in split], _plain([s for _, s in split])
+        layout = json.dumps(_plain(fig.get("layout", {})), separators=(",", ":"), allow_nan=False)
+        delta = None
+        if not key_frame and self.arrays is not None and settings == self.settings and now - self.when < KEYFRAME_S:
+            delta = self._tails(arrays)
+        if delta is None:  # a key frame: the whole figure
+            self.arrays, self.settings, self.when, self.frame = arrays, settings, now, next(_SEQ)
+            data = [{**s, **{k: typed(a) for k, a in arr.items()}} for arr, s in zip(arrays, settings)]
+        else:
+            data = delta
+        body = {"frame": self.frame, "whole": delta is None, "data": data}
+        return {"figure": json.dumps(body, separators=(",", ":"), allow_nan=False), "layout": layout,
+                "seq": next(_SEQ)}
+
+    def _tails(self, arrays: list[dict]) -> list[dict] | None:
+        """Per trace and array: [n, the values after the first n, base64] (the key frame's dtype), or the whole
+        array where none stay; None when a key frame costs little more (most of the values changed, or arrays came
+        or went)."""
+        out, sent, whole = [], 0, 0
+        for old, new in zip(self.arrays, arrays):
+            if old.keys() != new.keys():
+                return None
+            trace = {}
+            for k, a in new.items():
+                n = kept(old[k], a)
+                trace[k] = [n, base64.b64encode(a[n:].tobytes()).decode()] if n else typed(a)
+                sent, whole = sent + a[n:].nbytes, whole + a.nbytes
+            out.append(trace)
+        return out if sent <= whole / 2 else None
+
+
+def figure_dict(fig) -> dict:
+    """A go.Figure's own dicts as the builders made them (charts.make_figure skips validation; to_plotly_json would
+    validate and copy every array first, many times the cost of sending it), or a {"data", "layout"} dict."""
+    return {"data": list(fig._data), "layout": fig._layout} if hasattr(fig, "_data") else fig
+
+
+def decode(payload: dict, base: dict | None = None) -> dict:
+    """The figure a payload carries, typed arrays decoded to numpy; an update's tails are applied to `base`, the
+    decoded key frame it refers to. As the browser does (live_chart.js); for tests."""
+    def dec(obj):
+        if isinstance(obj, dict):
+            if "bdata" in obj:
+                a = np.frombuffer(base64.b64decode(obj["bdata"]), dtype="<" + obj["dtype"])
+                return a.reshape([int(n) for n in obj["shape"].split(",")]) if "shape" in obj else a
+            return {k: dec(v) for k, v in obj.items()}
+        return [dec(x) for x in obj] if isinstance(obj, list) else obj
+    body, layout = dec(json.loads(payload["figure"])), json.loads(payload["layout"])
+    if body["whole"]:
+        return {"frame": body["frame"], "data": body["data"], "layout": layout}
+    assert base is not None and base["frame"] == body["frame"], "an update needs the key frame it refers to"
+    def join(old, d):
+        return np.concatenate([old[:d[0]], np.frombuffer(base64.b64decode(d[1]), old.dtype)]) if isinstance(
+            d, list) else d
+    data = [{**b, **{k: join(b[k], d) for k, d in t.items()}} for b, t in zip(base["data"], body["data"])]
+    return {"frame": body["frame"], "data": data, "layout": layout}
+
+
+def _reuse(key: str) -> bool:
+    """Let `key` be drawn again in this script run. False when this run has not drawn it yet (or outside a script
+    run): then the draw is the run's first, and a key frame."""
+    ctx = get_script_run_ctx()
+    if ctx is None or key not in ctx.shared.widget_user_keys_this_run:
+        return False
+    for ids in (ctx.shared.widget_user_keys_this_run, ctx.shared.widget_ids_this_run):
+        with ids._lock:  # ThreadSafeSet keeps its set private; there is no public way to forget a key
+            ids._data = {v for v in ids._data if v != key and not v.endswith("-" + key)}
+    return True
+
+
+def live_chart(slot, fig, key: str, uirevision: str) -> None:
+    """Draw `fig` (a go.Figure or {"data", "layout"}) into `slot` under `key`: mounted on a session's first draw,
+    updated in place after that, taller in the presenter view. `uirevision`: keep it while the chart shows the same
+    quantities (the user's zoom survives updates); change it (another run, a log axis) to let the chart rescale."""
+    fig = figure_dict(fig)
+    layout = {**fig.get("layout", {}), "uirevision": uirevision}
+    layout["height"] = presenter.chart_height(layout.get("height"))  # taller on a projector
+    fig = {**fig, "layout": layout}
+    senders = st.session_state.setdefault(STATE, {})
+    sender = senders.setdefault(key, Sender())
+    again = _reuse(key)
+    payload = {**sender.payload(fig, key_frame=not again), "key": key}
+    with slot:
+        _component(key=key, data=payload, height="content")

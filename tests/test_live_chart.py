@@ -1,0 +1,164 @@
+"""The live chart's payloads (what the browser receives, read back without a browser the way live_chart.js reads
+them), the key frames and tails that keep updates small, drawing one key many times in a script run, and the
+adaptive redraw rate. Reference values come from the History view the figure was built from."""
+import json
+
+import numpy as np
+import pytest
+from helpers_figures import arr
+from helpers_page import app, charts, train
+from hypothesis import given
+from hypothesis import strategies as st
+
+from linviz import RunConfig, Trainer
+from linviz.history import History
+from linviz_app import live_chart
+from linviz_app.charts import MAX_POINTS, loss_figure, weights_figure
+from linviz_app.live_chart import KEYFRAME_S, Sender, decode, figure_dict, kept
+from linviz_app.redraw import FASTEST_S, SLOWEST_S, redraw_interval
+
+CFG = RunConfig(true_weights=(2.0, 3.0, 4.0, 7.0), epochs=12)
+
+
+def history(cfg: RunConfig = CFG, epochs: int | None = None) -> History:
+    t, h = Trainer(cfg), History(cfg.n_weights)
+    h.append(t.state)
+    for _ in range(cfg.epochs if epochs is None else epochs):
+        h.append(t.step())
+    return h
+
+
+def stream(figs, times=None):
+    """Send figures through one Sender as the live loop does (the first a key frame) and decode each the way the
+    browser does: each update applied to the key frame it names."""
+    s, frames, out = Sender(), {}, []
+    for n, fig in enumerate(figs):
+        p = s.payload(figure_dict(fig), key_frame=n == 0, now=None if times is None else times[n])
+        body = json.loads(p["figure"])
+        got = decode(p, frames.get(body["frame"]))
+        if body["whole"]:
+            frames[body["frame"]] = got
+        out.append((body["whole"], len(p["figure"]), got))
+    return out
+
+
+def test_a_key_frame_carries_every_epoch_and_weight_of_the_figure():
+    v = history().view()
+    ((whole, _, fig),) = stream([weights_figure(v, CFG.true_weights)])
+    assert whole
+    lines = [t for t in fig["data"] if t.get("showlegend") is not False]
+    assert [t["name"] for t in lines] == ["w1 → 2", "w2 → 3", "w3 → 4", "w4 → 7"]
+    assert list(lines[0]["x"]) == list(range(13))
+    np.testing.assert_allclose(lines[3]["y"], v["weights"][:, 3], rtol=1e-6)  # float32 on the wire
+
+
+def test_updates_during_a_run_send_only_the_new_epochs_and_decode_to_the_same_figure():
+    h, cfg = History(4), CFG.replace(epochs=60)
+    t = Trainer(cfg)
+    h.append(t.state)
+    figs = []
+    for _ in range(60):
+        h.append(t.step())
+        figs.append(loss_figure(h.view()))
+    sent = stream(figs, times=[0.01 * n for n in range(60)])  # all within one key-frame period
+    wholes = [n for n, (whole, _, _) in enumerate(sent) if whole]
+    assert wholes[0] == 0 and len(wholes) <= 7  # a key frame when the tail would outweigh half of one: ~log2(60)
+    every_time = sum(len(Sender().payload(figure_dict(f), key_frame=True)["figure"]) for f in figs)
+    assert sum(size for _, size, _ in sent) < every_time / 3, "updates are much smaller than whole figures"
+    for (_, _, got), fig in zip(sent, figs):  # every update, applied to its key frame, is the figure itself
+        want = figure_dict(fig)["data"]
+        for g, w in zip(got["data"], want):
+            np.testing.assert_array_equal(arr(g["x"]), np.asarray(w["x"]))
+            np.testing.assert_allclose(arr(g["y"]), np.asarray(w["y"], np.float32), equal_nan=True)
+
+
+def test_a_key_frame_goes_out_once_a_second_and_when_anything_but_the_tails_changes():
+    v = history().view()
+    a, b = loss_figure(v, log_y=True), loss_figure(v, log_y=False)
+    wholes = [w for w, _, _ in stream([a, a, a, a, b], times=[0, 0.1, KEYFRAME_S + 0.2, KEYFRAME_S + 0.3, 2.5])]
+    assert wholes == [True, False, True, False, True]  # first; a second later; a changed setting (the y title)
+
+
+def test_points_that_all_move_go_as_a_key_frame_and_a_growing_thinned_history_as_tails():
+    moved = [{"data": [{"type": "scatter", "x": np.arange(50.0) * k, "y": np.arange(50.0) * k}], "layout": {}}
+             for k in (1, 2)]  # every point moves
+    assert [w for w, _, _ in stream(moved, times=[0, 0.1])] == [True, True]
+    cfg = CFG.replace(epochs=3 * MAX_POINTS)
+    t, h = Trainer(cfg), History(cfg.n_weights)
+    h.append(t.state)
+    grown = []
+    for n in (2 * MAX_POINTS, 2 * MAX_POINTS + 40):  # thinned to every k-th epoch: the same points stay
+        while h.last.epoch < n:
+            h.append(t.step())
+        grown.append(loss_figure(h.view()))
+    (_, _, _), (whole, _, got) = stream(grown, times=[0, 0.1])
+    assert not whole
+    np.testing.assert_array_equal(got["data"][0]["x"], figure_dict(grown[1])["data"][0]["x"])
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=32), max_size=30),
+       st.lists(st.floats(allow_nan=True, allow_infinity=True, width=32), max_size=30))
+def test_kept_is_the_longest_common_prefix_bit_for_bit(old, new):
+    a, b = np.array(old, "<f4"), np.array(new, "<f4")
+    n = kept(a, b)  # brute force: compare the bytes of each leading value
+    brute = 0
+    while brute < min(len(a), len(b)) and a[brute].tobytes() == b[brute].tobytes():
+        brute += 1
+    assert n == brute
+
+
+def test_numbers_travel_as_typed_arrays_and_nan_as_null_never_as_invalid_json():
+    v = history().view()
+    v["loss"][3] = np.nan  # e.g. a log axis's zero
+    p = Sender().payload(figure_dict(loss_figure(v)), key_frame=True)
+    raw = json.loads(p["figure"])  # strict JSON: NaN would not parse in a browser
+    assert "NaN" not in p["figure"] + p["layout"]
+    assert raw["data"][0]["y"]["dtype"] == "f4"
+    assert "bdata" in raw["data"][0]["x"]
+    assert np.isnan(arr(raw["data"][0]["y"])[3])
+
+
+def test_the_layout_keeps_plain_lists_and_a_heatmap_its_shape():
+    z = np.arange(6, dtype=float).reshape(2, 3)
+    fig = {"data": [{"type": "heatmap", "z": z}, {"type": "scatter", "x": [0, 1], "y": [1.0, float("nan")]}],
+           "layout": {"xaxis": {"range": [0, 5]}, "title": {"text": "t"}, "uirevision": "run1"}}
+    out = decode(Sender().payload(fig, key_frame=True))
+    assert out["layout"]["xaxis"]["range"] == [0, 5]  # plotly.js reads an axis range only as a plain list
+    assert out["layout"]["uirevision"] == "run1"
+    np.testing.assert_array_equal(out["data"][0]["z"], z)
+    assert np.isnan(out["data"][1]["y"][1])
+
+
+def test_plotly_js_is_served_from_the_installed_package_not_a_cdn():
+    served = live_chart.ensure_plotly_js()
+    assert served.parent.name == "static"
+    assert served.read_bytes() == live_chart.PLOTLY_JS.read_bytes()
+    assert "cdn" not in live_chart._JS.lower()
+
+
+def test_the_page_draws_its_live_charts_in_place_many_times_in_one_script_run():
+    """A paced run under AppTest redraws the same two keys many times in one script run (Streamlit refuses that
+    without live_chart._reuse: if a Streamlit upgrade changes its internals, this fails)."""
+    at = app({"epochs": "15"})
+    at.select_slider(key="speed").set_value(20).run()
+    at.button(key="btn_train").click().run()
+    assert not at.exception
+    assert at.session_state["live"].state.epoch == 15
+    senders = at.session_state[live_chart.STATE]
+    assert senders["live_loss"].sent > 5, "redrawn in place mid-run, not once"
+    (loss,) = charts(at, "Loss", exact=True)
+    assert arr(loss["data"][0]["x"])[-1] == 15
+    assert len(at.get("bidi_component")) == 2
+    assert [el.key for el in at.get("plotly_chart")] == ["lr_band"]  # the sidebar's band only: not redrawn live
+
+
+def test_a_busy_server_redraws_less_often_but_at_least_twice_a_second():
+    assert redraw_interval(0.001, busy=1, cores=2) == FASTEST_S
+    assert redraw_interval(0.001, busy=8, cores=2) == pytest.approx(4 * FASTEST_S)
+    assert redraw_interval(0.001, busy=10_000, cores=2) == SLOWEST_S
+    assert redraw_interval(0.05, busy=1, cores=2) == pytest.approx(0.2)  # a costly redraw: a quarter of the time
+
+
+@given(st.floats(0, 10), st.integers(0, 1000), st.integers(1, 64))
+def test_the_redraw_interval_is_always_between_twenty_and_two_a_second(draw_s, busy, cores):
+    assert FASTEST_S <= redraw_interval(draw_s, busy, cores) <= SLOWEST_S
