@@ -1,6 +1,7 @@
 """Small helpers shared by the end-to-end tests."""
 from pathlib import Path
 
+CHART = "[data-testid=stPlotlyChart], .linviz-live-chart"  # a plain Plotly chart, or a live one (live_chart.py)
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 

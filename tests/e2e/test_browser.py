@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 import pytest
-from browser_helpers import shot, wait_idle
+from browser_helpers import CHART, shot, wait_idle
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -60,7 +60,7 @@ def test_train_and_see_both_charts(open_page):
     shot(page, "02-training")
     page.get_by_text("Epoch 100 of 100").wait_for(timeout=30_000)
     wait_idle(page)
-    charts = page.locator("[data-testid=stPlotlyChart]")
+    charts = page.locator(CHART)
     expect(charts.filter(has_text="w4 → 7")).to_have_count(1)  # the weights chart
     expect(charts.filter(has_text="training loss (mean)")).to_have_count(1)  # the loss chart
     expect(page.get_by_text(re.compile(r"Converged: max \|w - w\*\| = "))).to_have_count(1)
@@ -78,7 +78,7 @@ def test_stop_mid_run_keeps_the_partial_run(open_page):
     assert 15 <= stopped_at < 2000
     page.wait_for_timeout(1000)
     assert epoch_on_screen(page) == stopped_at  # it really stopped
-    charts = page.locator("[data-testid=stPlotlyChart]")  # and it kept what it had
+    charts = page.locator(CHART)  # and it kept what it had
     expect(charts.filter(has_text="training loss (mean)")).to_have_count(1)
     expect(charts.filter(has_text="w4 → 7")).to_have_count(1)
     shot(page, "04-stopped")
@@ -123,7 +123,7 @@ def test_a_students_tour_of_the_learning_rate_tools(open_page):
     page.get_by_role("tab", name="Learning-rate ladder").click()
     click(page, "btn_ladder")
     wait_idle(page)
-    charts = page.locator("[data-testid=stPlotlyChart]")
+    charts = page.locator(CHART)
     expect(charts.filter(has_text="Ladder: loss per epoch")).to_have_count(1)
     expect(charts.filter(has_text="diverges above")).to_have_count(1)
     shot(page, "07-ladder")

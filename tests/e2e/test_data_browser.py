@@ -3,7 +3,7 @@ points walk onto the diagonal. Screenshots: issue10-data (mid-run), issue10-data
 import re
 
 import pytest
-from browser_helpers import shot, wait_idle
+from browser_helpers import CHART, shot, wait_idle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -34,9 +34,8 @@ def train(page) -> None:
 
 
 def test_the_parity_chart_follows_the_run_and_its_points_reach_the_diagonal(open_page):
-    """A few Steps in, the chart shows that epoch with its points nearer the diagonal; at the end they are on it.
-    (Mid-run the chart is redrawn by remounting, 4 times a second: reading it between remounts is a race that
-    the in-place chart component of issue 10 removes. Steps make the mid-run state readable on a busy machine.)"""
+    """A few Steps in, the chart shows that epoch with its points nearer the diagonal; during the run it follows
+    the epochs in place; at the end its points are on the diagonal."""
     page = open_page("?epochs=300&lr=4e-5")
     page.get_by_role("tab", name="Data").click()
     wait_idle(page)
@@ -58,6 +57,12 @@ def test_the_parity_chart_follows_the_run_and_its_points_reach_the_diagonal(open
     assert mid[1] < start[1]  # the points moved towards the diagonal
     shot(page, "issue10-data")
     page.locator(".st-key-btn_pause button").first.click()  # Resume
+    seen = set()
+    while not page.get_by_text("Epoch 300 of 300").count() and len(seen) < 400:  # the live run, bounded
+        now = parity_now(page)
+        seen.add(now[0] if now else None)
+        page.wait_for_timeout(50)
+    assert len({e for e in seen if e and 3 < e < 300}) >= 3, f"the chart followed the live run: {sorted(seen, key=str)}"
     page.get_by_text("Epoch 300 of 300").first.wait_for(timeout=120_000)
     wait_idle(page)
     end = parity_now(page)
@@ -75,7 +80,7 @@ def test_the_landscape_shows_every_step_when_asked(open_page):
     train(page)
     page.get_by_text("Epoch 20 of 20").first.wait_for(timeout=60_000)
     wait_idle(page)
-    chart = page.locator("[data-testid=stPlotlyChart]").filter(has_text="Loss over w1 and w2")
+    chart = page.locator(CHART).filter(has_text="Loss over w1 and w2")
     expect(chart.filter(has_text="training path: every step")).to_have_count(1)
     expect(page.get_by_text("every optimiser step (one per sample) of epochs 1 to 20")).to_be_visible()
     chart.scroll_into_view_if_needed()
