@@ -1,8 +1,11 @@
 """Live charts in Chromium: do they stay mounted, is a chart always on screen, how often does it visibly change?
 
-    python benchmarks/bench_live_charts.py              # this checkout's page
-    python benchmarks/bench_live_charts.py /tmp/old     # another checkout (e.g. `git archive` of an older commit)
+    python benchmarks/bench_live_charts.py                       # this checkout's page
+    python benchmarks/bench_live_charts.py /tmp/before .         # before and after, side by side, interleaved
     python benchmarks/bench_live_charts.py --repeats 5
+
+(/tmp/before: e.g. `mkdir /tmp/before && git archive 2fb968c | tar -x -C /tmp/before`, the page before issue 10's
+live charts.)
 
 Trains the tutorial with 7 weights (200 epochs) twice per repeat on the Training tab: paced at 20 epochs/s (a
 lecture) and at max speed. In the page it measures, from the Train click until the last epoch is on screen:
@@ -116,26 +119,32 @@ def one_run(browser, url: str, max_speed: bool, server_pid: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("checkout", nargs="?", default=str(ROOT), help="the checkout whose dashboard.py to run")
+    ap.add_argument("checkouts", nargs="*", default=[str(ROOT)], help="checkouts whose dashboard.py to run")
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
-    proc, url = start_server(Path(args.checkout))
+    servers = {c: start_server(Path(c)) for c in args.checkouts}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            print(f"{args.checkout}: tutorial with 7 weights, 200 epochs, Training tab, medians of {args.repeats}")
+            print(f"tutorial with 7 weights, 200 epochs, Training tab; medians of {args.repeats}, checkouts "
+                  "interleaved; server CPU: the streamlit process over the run, one watching session")
             for label, max_speed in (("paced, 20 epochs/s", False), ("max speed", True)):
-                runs = [one_run(browser, url, max_speed, proc.pid) for _ in range(args.repeats)]
-                med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-                print(f"  {label:>18}: {med['remounts']:.0f} remounts, {med['blank frames']:.0f} blank frames "
-                      f"of {med['frames']:.0f}, {med['updates/s']:.1f} visible updates/s, "
-                      f"{med['KB/update']:.1f} KB per update ({med['KB/message']:.1f} KB per message, "
-                      f"{med['messages/s']:.1f} messages/s), {med['seconds']:.1f} s, server CPU "
-                      f"{med['server CPU %']:.0f}% of a core")
+                runs = {c: [] for c in args.checkouts}
+                for _ in range(args.repeats):
+                    for c, (proc, url) in servers.items():
+                        runs[c].append(one_run(browser, url, max_speed, proc.pid))
+                for c, rs in runs.items():
+                    med = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
+                    print(f"  {label:>18} {c}: {med['remounts']:.0f} remounts, {med['blank frames']:.0f} blank "
+                          f"frames of {med['frames']:.0f}, {med['updates/s']:.1f} visible updates/s, "
+                          f"{med['KB/update']:.1f} KB per update ({med['KB/message']:.1f} KB per message, "
+                          f"{med['messages/s']:.1f} messages/s), {med['seconds']:.1f} s, server CPU "
+                          f"{med['server CPU %']:.0f}% of a core", flush=True)
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(10)
+        for proc, _ in servers.values():
+            proc.terminate()
+            proc.wait(10)
     return 0
 
 

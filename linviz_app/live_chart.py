@@ -134,18 +134,20 @@ class Sender:
                 "seq": next(_SEQ)}
 
     def _tails(self, arrays: list[dict]) -> list[dict] | None:
-        """Per trace and array: [n, the values after the first n, base64] (the key frame's dtype), or the whole
-        array where none stay; None when a key frame costs little more (most of the values changed, or arrays came
-        or went)."""
+        """Per trace and array: nothing where it equals the key frame's; [n, the values after the first n in
+        base64] (the key frame's dtype) where a 1-D array kept n > 0 of them; else the whole array. None when a key
+        frame costs little more (most of the values changed, or arrays came or went)."""
         out, sent, whole = [], 0, 0
         for old, new in zip(self.arrays, arrays):
             if old.keys() != new.keys():
                 return None
             trace = {}
             for k, a in new.items():
-                n = kept(old[k], a)
-                trace[k] = [n, base64.b64encode(a[n:].tobytes()).decode()] if n else typed(a)
-                sent, whole = sent + a[n:].nbytes, whole + a.nbytes
+                n, whole = kept(old[k], a), whole + a.nbytes
+                if n == len(a) == len(old[k]):
+                    continue  # unchanged (a heatmap's z, a target line, the x of a chart whose points move)
+                trace[k] = [n, base64.b64encode(a[n:].tobytes()).decode()] if n and a.ndim == 1 else typed(a)
+                sent += a[n:].nbytes
             out.append(trace)
         return out if sent <= whole / 2 else None
 

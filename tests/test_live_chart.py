@@ -96,6 +96,17 @@ def test_points_that_all_move_go_as_a_key_frame_and_a_growing_thinned_history_as
     np.testing.assert_array_equal(got["data"][0]["x"], figure_dict(grown[1])["data"][0]["x"])
 
 
+def test_an_unchanged_heatmap_is_not_resent_and_a_changed_one_is_sent_whole():
+    z = np.arange(600.0).reshape(20, 30)
+    figs = [{"data": [{"type": "heatmap", "z": z2}, {"type": "scatter", "x": np.arange(n), "y": np.arange(n)}],
+             "layout": {}} for z2, n in ((z, 100), (z, 101), (z + 1, 102))]
+    s = Sender()
+    bodies = [json.loads(s.payload(f, key_frame=i == 0, now=0.0)["figure"]) for i, f in enumerate(figs)]
+    assert [b["whole"] for b in bodies] == [True, False, True]  # the changed z outweighs the rest: a key frame
+    assert "z" not in bodies[1]["data"][0]  # unchanged: the browser keeps the key frame's (live_chart.js)
+    assert bodies[1]["data"][1]["x"][0] == 100  # 100 values kept, one new
+
+
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=32), max_size=30),
        st.lists(st.floats(allow_nan=True, allow_infinity=True, width=32), max_size=30))
 def test_kept_is_the_longest_common_prefix_bit_for_bit(old, new):
