@@ -3,12 +3,14 @@ registered (training charts, landscape, ladder). The live loop redraws them all 
 
 A live view is anything with `draw(live, final)`; `final=False` (mid-run) lets a costly view skip a beat.
 """
+import time
 from typing import Protocol
 
 from linviz.report import outcome, status_line
 from linviz.sweeps import sweep_outcome
 from linviz_app.live import LiveRun, Status
 
+STATUS_S = 0.2  # mid-run the status text and progress bar change 5 times a second; the charts more often
 INTRO = ("The model is `y = w · x` with no bias. Its weights start random; gradient descent must find the "
          "**true weights** you set in the sidebar from generated samples alone. The defaults are the PyTorch "
          "tutorial's: 4 weights, 10 samples of integers 1..100, one sample per step at lr = 1e-5. "
@@ -26,6 +28,7 @@ class Board:
     def __init__(self, status, progress):
         self.status, self.progress = status, progress
         self.views: dict[str, LiveView] = {}
+        self.status_at = 0.0
 
     def add(self, name: str, view: LiveView | None) -> None:
         """Register a tab's live view under the tab's name (a tab without one returns None)."""
@@ -33,8 +36,10 @@ class Board:
             self.views[name] = view
 
     def draw(self, live: LiveRun, final: bool = True) -> None:
-        """Fill the status line and progress bar, then every registered view."""
-        self.draw_status(live)
+        """Fill the status line and progress bar (mid-run at most STATUS_S apart), then every registered view."""
+        if final or time.perf_counter() - self.status_at >= STATUS_S:
+            self.status_at = time.perf_counter()
+            self.draw_status(live)
         for view in self.views.values():
             view.draw(live, final)
 

@@ -44,7 +44,6 @@ export default function (component) {
     });
   }
   div.style.height = (layout.height || 450) + "px";
-  div.dataset.seq = data.seq;
   if (!window.__linvizPlotly) {
     window.__linvizPlotly = new Promise((resolve, reject) => {
       if (window.Plotly) return resolve(window.Plotly);
@@ -55,8 +54,12 @@ export default function (component) {
       document.head.appendChild(s);
     });
   }
-  window.__linvizPlotly.then((Plotly) => {
-    if (Number(div.dataset.seq) !== data.seq) return; // a newer update came while plotly.js loaded
+  div.__next = { traces, layout }; // drawn at the next animation frame; a newer update replaces it unseen
+  if (div.__waiting) return;
+  div.__waiting = true;
+  window.__linvizPlotly.then((Plotly) => requestAnimationFrame(() => {
+    const { traces, layout } = div.__next;
+    div.__waiting = false;
     Plotly.react(div, traces, layout, { displaylogo: false, responsive: true });
-  }).catch((e) => { div.textContent = String(e); });
+  })).catch((e) => { div.__waiting = false; div.textContent = String(e); });
 }

@@ -1,5 +1,6 @@
-"""Live charts in a real Chromium: mounted once, updated in place many times a second, a zoom that survives more
-epochs of training and a pause, and plotly.js from this server. Screenshot: issue10-zoom-kept-mid-run."""
+"""Live charts in a real Chromium: mounted once, updated in place many times a second, a zoom and a legend click
+that survive more epochs of training and a pause, and plotly.js from this server.
+Screenshot: issue10-zoom-kept-mid-run."""
 import pytest
 from browser_helpers import shot, wait_idle
 
@@ -23,7 +24,7 @@ def epochs_drawn(page) -> int:
     return loss_chart(page, "d._fullData[0].x.length") or 0
 
 
-def test_a_zoomed_chart_stays_zoomed_and_mounted_while_the_run_goes_on(open_page):
+def test_a_zoom_and_a_legend_click_survive_the_run_and_the_chart_stays_mounted(open_page):
     page = open_page("?epochs=400")
     page.add_init_script(MOUNTS)
     page.reload()
@@ -53,6 +54,9 @@ def test_a_zoomed_chart_stays_zoomed_and_mounted_while_the_run_goes_on(open_page
     page.mouse.up()  # a box zoom on the epoch axis, as a student drags one
     zoomed = loss_chart(page, "[...d.layout.xaxis.range]")
     assert loss_chart(page, "d.layout.xaxis.autorange") is False
+    loss = page.locator(".linviz-live-chart").filter(has_text="training loss (mean)")
+    loss.locator(".legend .traces").nth(1).locator(".legendtoggle").click()  # hide the last-sample loss
+    page.wait_for_function(f"(() => {{ const d = {LOSS}; return d._fullData[1].visible === 'legendonly'; }})()")
     then = epochs_drawn(page)
 
     page.wait_for_function(f"(() => {{ const d = {LOSS}; return d._fullData[0].x.length >= {then + 30}; }})()",
@@ -61,6 +65,7 @@ def test_a_zoomed_chart_stays_zoomed_and_mounted_while_the_run_goes_on(open_page
     shot(page, "issue10-zoom-kept-mid-run")
     assert page.evaluate("window.__mounts") == mounted, "the live charts were mounted again"
     assert loss_chart(page, "[...d.layout.xaxis.range]") == pytest.approx(zoomed)
+    assert loss_chart(page, "d._fullData[1].visible") == "legendonly", "the legend click was undone"
 
     page.locator(".st-key-btn_pause button").first.click()  # a pause reruns the whole page: the zoom stays
     page.get_by_text("· paused").first.wait_for()
