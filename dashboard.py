@@ -13,13 +13,14 @@ import torch
 
 from linviz.estimate import long_run_warning
 from linviz_app import code_tab, compare_tab, ladder_tab, landscape_tab, presenter, sidebar, training_tab, widgets
-from linviz_app.board import Board
+from linviz_app.board import STATUS_S, Board
 from linviz_app.controls import controls_ui
 from linviz_app.data_tab import data_ui
 from linviz_app.live import ACTIVE, LiveRun, Status
 from linviz_app.redraw import FASTEST_S, redraw_interval
 from linviz_app.safe import md_escape
 from linviz_app.session import live_run
+from linviz_app.st_internals import wait_until_sent
 from linviz_app.training_cap import TRAINING_CAP
 
 WAIT_S = 0.25  # while waiting for a training slot, look again this often
@@ -101,6 +102,7 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
     finally:
         TRAINING_CAP.release()  # also when a click or a closed tab interrupts the loop
     board.draw(live)  # once more at the end, so the final state on screen is exact
+    wait_until_sent()  # a rerun would discard it unsent: on a busy server the last epoch would show late
     st.rerun()  # the run ended by itself: redraw the buttons (Stop, Pause) for a finished run
 
 
@@ -122,7 +124,7 @@ def _train_paced(live: LiveRun, board: Board, speed) -> None:
             board.draw(live, final=False)
             done = time.perf_counter()
             interval = redraw_interval(done - drawn, TRAINING_CAP.busy)
-            next_draw = done + interval
+            next_draw, board.status_s = done + interval, max(STATUS_S, interval)
 
 
 main()

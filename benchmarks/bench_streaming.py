@@ -6,8 +6,9 @@ training the tutorial with 7 weights for 200 epochs at 20 epochs/s (the ideal ru
 
 For each number of students, one fresh server (`streamlit run dashboard.py`, loopback only): the students connect
 within a second, press Train together and watch to the end (bounded: --timeout). Prints per row: share finished,
-lateness (time to the last epoch minus the ideal 10 s: median / p90 / max), live-chart updates per second per
-student (median; each update carries both charts' new epochs), KB per second per student, the server's CPU over
+lateness (time to the last epoch minus the ideal 10 s: median / p90 / max), split into the median start (Train
+to epoch 1 on screen: the script run that starts the run) and the median time behind the pace after that (epoch 1
+to the last, minus the ideal 9.95 s), live-chart updates per second per student (median; each update carries both charts' new epochs), KB per second per student, the server's CPU over
 the run (% of one core; this machine has os.cpu_count() cores) and per student, its memory, and /_stcore/health
 latency p95 while they trained. Timings are noisy: compare rows of one invocation.
 """
@@ -85,19 +86,24 @@ async def lecture(url: str, pid: int, n: int, timeout: float) -> dict:
             tg.create_task(_open(s, i / max(n, 1)))
     stop = asyncio.Event()
     health = asyncio.create_task(health_p95(url, stop))
-    cpu0, t0 = cpu_s(pid), time.perf_counter()
+    cpu0, t0, mine0 = cpu_s(pid), time.perf_counter(), time.process_time()
     bytes0 = [s.bytes for s in students]
     try:
         await asyncio.gather(*(s.train() for s in students))
         done = await asyncio.gather(*(s.watch_until_done(timeout) for s in students))
-        seconds, cpu = time.perf_counter() - t0, cpu_s(pid) - cpu0
+        seconds, cpu, mine = time.perf_counter() - t0, cpu_s(pid) - cpu0, time.process_time() - mine0
         stop.set()
         p95 = await health
         late = sorted((s.done_at - s.trained_at) - IDEAL_S for s in students if s.done_at)
+        start = sorted(s.started_at - s.trained_at for s in students if s.started_at)
+        pace = sorted((s.done_at - s.started_at) - (IDEAL_S - 1 / 20) for s in students if s.done_at and s.started_at)
         return {"students": n, "finished": sum(done), "late": late, "seconds": seconds,
+                "start": statistics.median(start) if start else float("nan"),
+                "pace": statistics.median(pace) if pace else float("nan"),
                 "updates/s": statistics.median(s.updates_per_s() for s in students),
                 "KB/s": statistics.median((s.bytes - b) / 1024 / seconds for s, b in zip(students, bytes0)),
-                "cpu %": 100 * cpu / seconds, "rss MB": rss_mb(pid), "health p95 ms": p95}
+                "cpu %": 100 * cpu / seconds, "rss MB": rss_mb(pid), "health p95 ms": p95,
+                "client cpu %": 100 * mine / seconds}
     finally:
         stop.set()
         for s in students:
@@ -114,8 +120,9 @@ def row(r: dict) -> str:
     late = r["late"]
     q = (lambda p: late[min(len(late) - 1, int(p * len(late)))]) if late else (lambda p: float("nan"))
     return (f"{r['students']:>8} | {r['finished']:>3}/{r['students']:<3} | {q(0.5):6.1f} / {q(0.9):6.1f} / "
-            f"{(late or [float('nan')])[-1]:6.1f} s | {r['updates/s']:5.1f} | {r['KB/s']:6.1f} | {r['cpu %']:5.0f}% "
-            f"| {r['cpu %'] / r['students']:5.1f}% | {r['rss MB']:5.0f} MB | {r['health p95 ms']:6.0f} ms")
+            f"{(late or [float('nan')])[-1]:6.1f} s | {r['start']:5.1f} s | {r['pace']:5.1f} s | {r['updates/s']:5.1f} | {r['KB/s']:6.1f} | {r['cpu %']:5.0f}% "
+            f"| {r['cpu %'] / r['students']:5.1f}% | {r['rss MB']:5.0f} MB | {r['health p95 ms']:6.0f} ms "
+            f"| {r['client cpu %']:4.0f}%")
 
 
 def main() -> int:
@@ -123,12 +130,14 @@ def main() -> int:
     ap.add_argument("--students", type=int, nargs="+", default=[1, 5, 10, 20])
     ap.add_argument("--cap", type=int, default=0, help="training slots per process (0: none)")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds a student watches before giving up")
+    ap.add_argument("--checkout", default=str(ROOT), help="the checkout whose dashboard.py to serve")
     args = ap.parse_args()
     print(f"{os.cpu_count()} cores; tutorial with 7 weights, 200 epochs at 20 epochs/s (ideal {IDEAL_S:.0f} s); "
-          f"training cap {args.cap or 'none'}; one fresh server per row")
-    print("students | finished | late median / p90 / max | upd/s | KB/s  | server CPU | per student | memory | health p95")
+          f"training cap {args.cap or 'none'}; {args.checkout}; one fresh server per row")
+    print("students | finished | late median / p90 / max | start | behind | upd/s | KB/s  | server CPU | per student | memory | health p95 "
+          "| these students' CPU")
     for n in args.students:
-        proc, url = start_server(args.cap)
+        proc, url = start_server(args.cap, Path(args.checkout))
         try:
             print(row(asyncio.run(lecture(url, proc.pid, n, args.timeout))), flush=True)
         finally:

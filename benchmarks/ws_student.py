@@ -27,7 +27,7 @@ class Student:
         self.epoch = self.epochs = 0
         self.chart_updates: list[tuple[float, str]] = []  # (time received, chart key)
         self.bytes = self.messages = 0
-        self.trained_at = self.done_at = None
+        self.trained_at = self.started_at = self.done_at = None  # Train pressed; epoch 1 on screen; the last
         self.finished_runs = 0  # script runs finished since the last rerun request
         self.text = ""  # every alert and markdown body seen (for errors and the waiting message)
         self._ws = None
@@ -62,12 +62,16 @@ class Student:
             self.buttons[el.button.id.rsplit("-", 1)[-1]] = el.button.id
         elif kind == "bidi_component" and el.bidi_component.component_name.endswith("linviz_live_chart"):
             self.chart_updates.append((time.perf_counter(), json.loads(el.bidi_component.json)["key"]))
+        elif kind == "plotly_chart" and "-loss_" in el.plotly_chart.id:  # the page before live charts
+            self.chart_updates.append((time.perf_counter(), "live_loss"))
         elif kind in ("alert", "markdown"):
             body = el.alert.body if kind == "alert" else el.markdown.body
             self.text = (self.text + "\n" + body)[-4000:]
             m = EPOCH.search(body)
             if m:
                 self.epoch, self.epochs = (int(g.replace(",", "")) for g in m.groups())
+                if self.trained_at and self.epoch >= 1 and self.started_at is None:
+                    self.started_at = time.perf_counter()
                 if self.trained_at and self.epoch == self.epochs and self.done_at is None:
                     self.done_at = time.perf_counter()
 
@@ -86,7 +90,7 @@ class Student:
         await self._until(lambda: self.finished_runs and "btn_train" in self.buttons, timeout)
 
     async def train(self):
-        self.trained_at, self.done_at, self.epoch = time.perf_counter(), None, 0
+        self.trained_at, self.started_at, self.done_at, self.epoch = time.perf_counter(), None, None, 0
         await self._rerun(self.buttons["btn_train"])
 
     async def watch_until_done(self, timeout: float) -> bool:

@@ -28,7 +28,7 @@ class Board:
     def __init__(self, status, progress):
         self.status, self.progress = status, progress
         self.views: dict[str, LiveView] = {}
-        self.status_at = 0.0
+        self.status_at, self.status_s = 0.0, STATUS_S  # the live loop slows the status with the charts when busy
 
     def add(self, name: str, view: LiveView | None) -> None:
         """Register a tab's live view under the tab's name (a tab without one returns None)."""
@@ -37,7 +37,7 @@ class Board:
 
     def draw(self, live: LiveRun, final: bool = True) -> None:
         """Fill the status line and progress bar (mid-run at most STATUS_S apart), then every registered view."""
-        if final or time.perf_counter() - self.status_at >= STATUS_S:
+        if final or time.perf_counter() - self.status_at >= self.status_s:
             self.status_at = time.perf_counter()
             self.draw_status(live)
         for view in self.views.values():

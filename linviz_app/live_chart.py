@@ -4,8 +4,8 @@ keep the user's zoom, pan, hover and legend clicks, and no frame shows an empty 
 `st.plotly_chart` cannot do this: its element id hashes the figure, so every new figure is a new element
 (../shared/guide/STREAMLIT.md). This is a components-v2 component (no iframe) with a fixed key, so its id stays
 the same and the browser updates it in place. The live loop (dashboard.run_live) redraws it many times in one
-script run, which Streamlit refuses for one key: `_reuse` lets a key that this run already drew be drawn again
-(a Streamlit internal, pinned with streamlit in requirements.txt; tests/test_live_chart.py fails if it changes).
+script run, which Streamlit refuses for one key: `st_internals.reuse_key` lets a key that this run already drew
+be drawn again.
 
 What travels (`Sender.payload`, pure, tested without a browser): the figure as JSON text with numeric arrays as
 base64 typed arrays (float32 values, which plotly.js reads and which hold no NaN to break JSON). Most updates
@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 import plotly
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from linviz_app import presenter
+from linviz_app.st_internals import reuse_key
 
 STATIC = Path(__file__).resolve().parents[1] / "static"  # served at app/static/ (server.enableStaticServing)
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -179,18 +179,6 @@ def decode(payload: dict, base: dict | None = None) -> dict:
     return {"frame": body["frame"], "data": data, "layout": layout}
 
 
-def _reuse(key: str) -> bool:
-    """Let `key` be drawn again in this script run. False when this run has not drawn it yet (or outside a script
-    run): then the draw is the run's first, and a key frame."""
-    ctx = get_script_run_ctx()
-    if ctx is None or key not in ctx.shared.widget_user_keys_this_run:
-        return False
-    for ids in (ctx.shared.widget_user_keys_this_run, ctx.shared.widget_ids_this_run):
-        with ids._lock:  # ThreadSafeSet keeps its set private; there is no public way to forget a key
-            ids._data = {v for v in ids._data if v != key and not v.endswith("-" + key)}
-    return True
-
-
 def live_chart(slot, fig, key: str, uirevision: str) -> None:
     """Draw `fig` (a go.Figure or {"data", "layout"}) into `slot` under `key`: mounted on a session's first draw,
     updated in place after that, taller in the presenter view. `uirevision`: keep it while the chart shows the same
@@ -201,7 +189,7 @@ def live_chart(slot, fig, key: str, uirevision: str) -> None:
     fig = {**fig, "layout": layout}
     senders = st.session_state.setdefault(STATE, {})
     sender = senders.setdefault(key, Sender())
-    again = _reuse(key)
+    again = reuse_key(key)
     payload = {**sender.payload(fig, key_frame=not again), "key": key}
     with slot:
         _component(key=key, data=payload, height="content")
