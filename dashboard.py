@@ -17,7 +17,7 @@ from linviz_app.board import STATUS_S, Board
 from linviz_app.controls import controls_ui
 from linviz_app.data_tab import data_ui
 from linviz_app.live import ACTIVE, LiveRun, Status
-from linviz_app.redraw import FASTEST_S, redraw_interval
+from linviz_app.redraw import redraw_interval
 from linviz_app.safe import md_escape
 from linviz_app.session import live_run
 from linviz_app.st_internals import wait_until_sent
@@ -108,7 +108,7 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
 
 def _train_paced(live: LiveRun, board: Board, speed) -> None:
     next_epoch = time.perf_counter()
-    interval = FASTEST_S
+    interval = redraw_interval(0.0, TRAINING_CAP.busy)
     next_draw = next_epoch + interval  # the page already shows the state the loop starts from
     while live.status == Status.RUNNING:
         now = time.perf_counter()

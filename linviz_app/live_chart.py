@@ -11,14 +11,18 @@ What travels (`Sender.payload`, pure, tested without a browser): the figure as J
 base64 typed arrays (float32 values, which plotly.js reads and which hold no NaN to break JSON). Most updates
 send only what changed since the last whole figure (a key frame): per array, how many leading values stay and
 the new tail (a live run's new epochs). Each update is relative to the key frame, never to the update before,
-so an update the browser skips (it draws the newest) loses nothing. A key frame goes out on a script run's
-first draw, at least every KEYFRAME_S, and whenever anything but the arrays' tails changed.
+so an update the browser skips (it draws the newest) loses nothing; and no update is sent before its key frame
+has left the server (Streamlit's queue keeps only the newest message per element). A key frame goes out on a
+script run's first draw, at least every KEYFRAME_S, and whenever anything but the arrays' tails changed.
 
 plotly.js never comes from a CDN: the installed `plotly` package's copy is served by this server (`static/`).
 """
 import base64
+import filecmp
+import hashlib
 import json
 import shutil
+import tempfile
 import time
 from itertools import count
 from pathlib import Path
@@ -28,29 +32,41 @@ import plotly
 import streamlit as st
 
 from linviz_app import presenter
-from linviz_app.st_internals import reuse_key
+from linviz_app.st_internals import all_sent, reuse_key
 
 STATIC = Path(__file__).resolve().parents[1] / "static"  # served at app/static/ (server.enableStaticServing)
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-_JS = (Path(__file__).parent / "live_chart.js").read_text()  # ~2 KB: it travels with every update
-KEYFRAME_S = 1.0  # a whole figure at least once a second: a browser that skipped one catches up within a second
+CHART_JS = STATIC / "live_chart.js"  # the component's code, loaded once per page from this server
+KEYFRAME_S = 1.0  # a whole figure at least once a second
 STATE = "_live_charts"  # session key: {chart key: Sender}
 _SEQ = count(1)
 
 
-def ensure_plotly_js() -> Path:
-    """Place the installed plotly.min.js where the server serves it (once; again after a plotly upgrade)."""
+def ensure_plotly_js() -> Path | None:
+    """Place the installed plotly.min.js where the server serves it (once; again after a plotly upgrade). None when
+    it cannot be written (a read-only install): the charts then use the copy Streamlit's page loads itself."""
     target = STATIC / "plotly.min.js"
-    if not target.exists() or target.stat().st_size != PLOTLY_JS.stat().st_size:
-        STATIC.mkdir(exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        shutil.copyfile(PLOTLY_JS, tmp)
-        tmp.replace(target)  # atomic: a browser never gets half a file
+    try:
+        if target.exists() and filecmp.cmp(target, PLOTLY_JS, shallow=False):
+            return target
+        with PLOTLY_JS.open("rb") as src, tempfile.NamedTemporaryFile(dir=STATIC, suffix=".tmp", delete=False) as tmp:
+            shutil.copyfileobj(src, tmp)  # a temporary name of its own: servers starting at once don't clash
+        Path(tmp.name).replace(target)  # atomic: a browser never gets half a file
+    except OSError:
+        return None
     return target
 
 
+def loader_js() -> str:
+    """The component's inline code, which Streamlit sends with every update: a few lines that import the real code
+    (static/live_chart.js, ~3 KB) once per page. Its content hash in the address: a changed file is fetched again."""
+    version = hashlib.sha256(CHART_JS.read_bytes()).hexdigest()[:12]
+    return (f'const code = import(new URL("app/static/live_chart.js?v={version}", document.baseURI).href);\n'
+            "export default async function (component) { return (await code).default(component); }\n")
+
+
 ensure_plotly_js()
-_component = st.components.v2.component("linviz_live_chart", js=_JS, isolate_styles=False)
+_component = st.components.v2.component("linviz_live_chart", js=loader_js(), isolate_styles=False)
 
 
 def _numeric(obj) -> np.ndarray | None:
@@ -59,7 +75,7 @@ def _numeric(obj) -> np.ndarray | None:
         if not obj or not all(isinstance(x, (int, float, np.number)) and not isinstance(x, bool) for x in obj):
             return None
         obj = np.asarray(obj)
-    if not isinstance(obj, np.ndarray) or obj.dtype.kind not in "fiu" or obj.ndim > 2:
+    if not isinstance(obj, np.ndarray) or obj.dtype.kind not in "fiu" or obj.ndim not in (1, 2):
         return None
     if obj.dtype.kind in "iu" and (not obj.size or np.abs(obj).max() < 2**31):
         return np.ascontiguousarray(obj, "<i4")
@@ -76,12 +92,16 @@ def _plain(obj):
     """Layout and trace settings to JSON-ready values: NaN and infinities to null, numpy scalars to Python."""
     if isinstance(obj, dict):
         return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, np.ndarray) and obj.ndim == 0:
+        return _plain(obj[()])
     if isinstance(obj, (list, tuple, np.ndarray)):
         return [_plain(x) for x in obj]
     if isinstance(obj, (float, np.floating)):
         return float(obj) if np.isfinite(obj) else None
     if isinstance(obj, np.integer):
         return int(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
     return obj
 
 
@@ -112,23 +132,31 @@ class Sender:
     """One chart's key frame on the server side: what the browser holds, so that an update can send less."""
 
     def __init__(self):
-        self.arrays, self.settings, self.frame, self.when, self.sent = None, None, 0, 0.0, 0
+        self.arrays, self.settings, self.frame, self.when = None, None, 0, 0.0
+        self.gone = False  # whether the last key frame has left the server (then updates may refer to it)
+        self.sent = self.tails = 0
 
-    def payload(self, fig: dict, key_frame: bool = False, now: float | None = None) -> dict:
-        """What the component receives for `fig` ({"data", "layout"}, plain dicts): a key frame, or the tails."""
+    def payload(self, fig: dict, key_frame: bool = False, now: float | None = None, gone: bool = True) -> dict:
+        """What the component receives for `fig` ({"data", "layout"}, plain dicts): a key frame, or the tails.
+
+        `gone`: whether everything this session queued before has been taken for sending. Streamlit's queue keeps
+        only the newest message per element, so an update queued behind its own key frame would replace it and
+        reach a browser that never got that frame: until the frame has gone, every redraw is a key frame."""
         now = time.perf_counter() if now is None else now
         self.sent += 1
+        self.gone = self.gone or gone
         split = [split_trace(t) for t in fig.get("data", ())]
         arrays, settings = [a for a, _ in split], _plain([s for _, s in split])
         layout = json.dumps(_plain(fig.get("layout", {})), separators=(",", ":"), allow_nan=False)
         delta = None
-        if not key_frame and self.arrays is not None and settings == self.settings and now - self.when < KEYFRAME_S:
+        if (not key_frame and self.gone and self.arrays is not None and settings == self.settings
+                and now - self.when < KEYFRAME_S):
             delta = self._tails(arrays)
         if delta is None:  # a key frame: the whole figure
-            self.arrays, self.settings, self.when, self.frame = arrays, settings, now, next(_SEQ)
+            self.arrays, self.settings, self.when, self.frame, self.gone = arrays, settings, now, next(_SEQ), False
             data = [{**s, **{k: typed(a) for k, a in arr.items()}} for arr, s in zip(arrays, settings)]
         else:
-            data = delta
+            data, self.tails = delta, self.tails + 1
         body = {"frame": self.frame, "whole": delta is None, "data": data}
         return {"figure": json.dumps(body, separators=(",", ":"), allow_nan=False), "layout": layout,
                 "seq": next(_SEQ)}
@@ -190,6 +218,6 @@ def live_chart(slot, fig, key: str, uirevision: str) -> None:
     senders = st.session_state.setdefault(STATE, {})
     sender = senders.setdefault(key, Sender())
     again = reuse_key(key)
-    payload = {**sender.payload(fig, key_frame=not again), "key": key}
+    payload = {**sender.payload(fig, key_frame=not again, gone=all_sent()), "key": key}
     with slot:
         _component(key=key, data=payload, height="content")

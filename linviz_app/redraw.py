@@ -5,23 +5,19 @@ busy, so that sessions draw less rather than fall behind (each redraw costs the 
 runs train in this process now. Measured (benchmarks/bench_streaming.py): one process runs Python on about one core
 however many the machine has, so n trainings at once each redraw about 20/n times a second.
 """
-import os
-
 FASTEST_S = 1 / 20  # 20 redraws a second on an idle server: smooth to the eye (the charts update in place)
-SLOWEST_S = 0.5  # however busy the server, a watcher still sees two updates a second
-GIL_CORES = 1  # one server process runs Python on about one core at a time, however many it has (issue 12)
+SLOWEST_S = 0.5  # however many train, a watcher still sees two updates a second (unless one draw is costly)
 DRAW_SHARE = 0.25  # a redraw may take at most this share of a core's time; the rest trains (and serves others)
 
 
-def redraw_interval(draw_s: float, busy: int = 1, cores: int | None = None) -> float:
+def redraw_interval(draw_s: float, busy: int = 1) -> float:
     """Seconds until the next redraw, after one that took `draw_s` seconds of this thread, with `busy` runs
-    training in this process on `cores` cores.
+    training in this process: FASTEST_S alone, `busy` times that in a crowd (at most SLOWEST_S), and never so
+    often that drawing takes more than DRAW_SHARE of the time (a costly chart, e.g. a landscape of big data).
 
-    >>> redraw_interval(0.005), redraw_interval(0.020), redraw_interval(0.005, busy=8, cores=2)
-    (0.05, 0.08, 0.4)
-    >>> redraw_interval(1.0)  # a huge chart: still twice a second
-    0.5
+    >>> redraw_interval(0.005), redraw_interval(0.020), redraw_interval(0.005, busy=4), redraw_interval(0.005, busy=50)
+    (0.05, 0.08, 0.2, 0.5)
+    >>> redraw_interval(1.0)  # a chart that takes a second to draw: redrawn every 4 s, training in between
+    4.0
     """
-    cores = cores or os.cpu_count() or 1
-    crowd = max(1.0, busy / min(cores, GIL_CORES))  # trainings share the cores (and one interpreter lock)
-    return round(min(SLOWEST_S, max(FASTEST_S, draw_s / DRAW_SHARE) * crowd), 4)
+    return round(max(draw_s / DRAW_SHARE, min(SLOWEST_S, FASTEST_S * max(1, busy))), 4)

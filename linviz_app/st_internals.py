@@ -1,11 +1,15 @@
-"""The two places where linviz reaches into Streamlit's internals (streamlit is pinned in requirements.txt, and
-tests/test_live_chart.py fails if an upgrade changes either):
+"""The places where linviz reaches into Streamlit's internals (streamlit is pinned in requirements.txt, and
+tests/test_live_chart.py fails if an upgrade changes them):
 
 1. `reuse_key`: the live loop redraws a live chart (live_chart.py) many times in one script run under one key,
    which Streamlit refuses for a key (a fixed key is what keeps the chart mounted and updated in place).
-2. `wait_until_sent`: when a run ends by itself, the page reruns to redraw its buttons; a rerun discards the
+2. `all_sent` (the session's outgoing queue is empty: every message queued so far was taken for sending): a live
+   chart sends updates relative to a key frame only once that frame has left, because the queue keeps only the
+   newest message per element and would drop the frame.
+3. `wait_until_sent`: when a run ends by itself, the page reruns to redraw its buttons; a rerun discards the
    messages not sent yet, so on a busy server the last epoch would reach the screen only after the whole new
    script run. The live loop waits (briefly, bounded) until the final frame has left.
+Each falls back to plain Streamlit behaviour where the internals are missing (and outside a server: AppTest).
 """
 import time
 
@@ -27,16 +31,30 @@ def reuse_key(key: str) -> bool:
     return True
 
 
-def wait_until_sent(timeout_s: float = 2.0) -> bool:
-    """Wait until this session's queued messages have been sent to its browser, at most `timeout_s`. True once
-    sent; False on timeout, or where there is no server to send them (AppTest)."""
+def _queue():
+    """This session's outgoing message queue, or None (no server, e.g. AppTest; or the internals changed)."""
     ctx = get_script_run_ctx()
     if ctx is None or not Runtime.exists():
+        return None
+    try:
+        session = Runtime.instance().get_app_session(ctx.session_id)
+        return session._browser_queue if session is not None else None  # the runtime's event loop empties it
+    except AttributeError:
+        return None
+
+
+def all_sent() -> bool:
+    """Whether every message this session queued so far has been taken for sending (True without a server)."""
+    queue = _queue()
+    return queue is None or queue.is_empty()
+
+
+def wait_until_sent(timeout_s: float = 2.0) -> bool:
+    """Wait until this session's queued messages have been taken for sending, at most `timeout_s`. True once they
+    have; False on timeout, or where there is no server to send them (AppTest)."""
+    queue = _queue()
+    if queue is None:
         return False
-    session = Runtime.instance().get_app_session(ctx.session_id)
-    if session is None:
-        return False
-    queue = session._browser_queue  # the runtime's event loop empties it as it sends
     end = time.perf_counter() + timeout_s
     while not queue.is_empty():
         if time.perf_counter() > end:

@@ -1,6 +1,7 @@
-// linviz live chart: mount a Plotly figure once, then update it in place (Plotly.react), so the user's zoom, pan
-// and legend clicks survive (layout.uirevision). An update carries a key frame (the whole figure) or, per array,
-// how many values of the key frame stay and the new tail; key frames are kept per chart key, across remounts.
+// linviz live chart (linviz_app/live_chart.py): mount a Plotly figure once, then update it in place (Plotly.react),
+// so the user's zoom, pan and legend clicks survive (layout.uirevision). An update carries a key frame (the whole
+// figure) or, per array, how many values of the key frame stay and the new tail; key frames are kept per chart
+// key, across remounts. Loaded once per page from this server (the component's inline code is a small loader).
 // plotly.js: the page's if loaded, else once from this server (app/static/plotly.min.js, the plotly package's).
 const decode = (o) => {
   if (o && o.bdata !== undefined) {
@@ -27,16 +28,19 @@ export default function (component) {
     div = document.createElement("div");
     div.className = "linviz-live-chart";
     parentElement.appendChild(div);
+    // plotly.js's `responsive` follows the window only: follow the column too (the sidebar folded, a wider page)
+    new ResizeObserver(() => { if (div._fullLayout && window.Plotly) window.Plotly.Plots.resize(div); }).observe(div);
   }
   const frames = (window.__linvizFrames = window.__linvizFrames || {});
   const body = JSON.parse(data.figure), layout = JSON.parse(data.layout);
-  let traces;
+  let traces; // drawn as copies: Plotly.react writes the user's legend clicks into the traces it is given, and a
+  // key frame that kept them would later undo them (uirevision compares them with what the user last set)
   if (body.whole) {
-    traces = decode(body.data);
-    frames[data.key] = { frame: body.frame, data: traces };
+    frames[data.key] = { frame: body.frame, data: decode(body.data) };
+    traces = frames[data.key].data.map((t) => ({ ...t }));
   } else {
     const kf = frames[data.key];
-    if (!kf || kf.frame !== body.frame) return; // its key frame was skipped: the next one comes within a second
+    if (!kf || kf.frame !== body.frame) return; // not expected (live_chart.py sends key frames until one has left)
     traces = kf.data.map((t, i) => {
       const r = { ...t };
       for (const k in body.data[i]) r[k] = join(t[k], body.data[i][k]);
