@@ -122,7 +122,8 @@ def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure
                                line={"color": color, "width": 3.5},
                                hovertemplate=f"w{i + 1}: %{{y:.4g}}<extra></extra>"))
         if not show_error and len(x):
-            traces.append(scatter([int(x[0]), int(x[-1])], [target, target], legendgroup=name, showlegend=False,
+            end = max(int(x[-1]), int(x[0]) + 1)  # at least one epoch wide: a run that diverged at once still shows it
+            traces.append(scatter([int(x[0]), end], [target, target], legendgroup=name, showlegend=False,
                                    line={"color": color, "width": 2, "dash": "dash"}, hoverinfo="skip", mode="lines"))
     title = "|w - w*| per weight (log)" if show_error else "Weights (dashed: the true values)"
     rows = -(-len(true) // 4)

@@ -37,7 +37,9 @@ from linviz_app.st_internals import all_sent, reuse_key
 STATIC = Path(__file__).resolve().parents[1] / "static"  # served at app/static/ (server.enableStaticServing)
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 CHART_JS = STATIC / "live_chart.js"  # the component's code, loaded once per page from this server
-KEYFRAME_S = 1.0  # a whole figure at least once a second
+KEYFRAME_S = 2.0  # a whole figure at least every two seconds, whatever happened to the ones before
+SETTLE_S = 0.25  # updates refer to a key frame only this long after it left: a browser that gets two messages for
+# one chart in quick succession draws only the newer (measured: key frame and update 10 ms apart lost the frame)
 STATE = "_live_charts"  # session key: {chart key: Sender}
 _SEQ = count(1)
 
@@ -133,33 +135,42 @@ class Sender:
 
     def __init__(self):
         self.arrays, self.settings, self.frame, self.when = None, None, 0, 0.0
-        self.gone = False  # whether the last key frame has left the server (then updates may refer to it)
-        self.sent = self.tails = 0
+        self.base = None  # the key frame as sent (JSON of its traces): young updates carry it again
+        self.gone, self.gone_at = False, 0.0  # whether (and since when) the last key frame has left the server
+        self.sent = self.tails = self.young = 0  # payloads; updates; updates that carried their key frame
 
     def payload(self, fig: dict, key_frame: bool = False, now: float | None = None, gone: bool = True) -> dict:
         """What the component receives for `fig` ({"data", "layout"}, plain dicts): a key frame, or the tails.
 
-        `gone`: whether everything this session queued before has been taken for sending. Streamlit's queue keeps
-        only the newest message per element, so an update queued behind its own key frame would replace it and
-        reach a browser that never got that frame: until the frame has gone, every redraw is a key frame."""
+        `gone`: whether everything this session queued before has been taken for sending. An update may lose its
+        key frame on the way: Streamlit's queue keeps only the newest message per element (an update queued behind
+        its key frame replaces it), and a browser that gets two messages for one chart close together runs the
+        component once, with the newer. So an update also carries its key frame (`base`) until the frame has left
+        the server and SETTLE_S more have passed; only then does it carry the new values alone."""
         now = time.perf_counter() if now is None else now
         self.sent += 1
-        self.gone = self.gone or gone
+        if gone and not self.gone:  # everything queued before, the key frame included, has left
+            self.gone, self.gone_at = True, now
         split = [split_trace(t) for t in fig.get("data", ())]
         arrays, settings = [a for a, _ in split], _plain([s for _, s in split])
         layout = json.dumps(_plain(fig.get("layout", {})), separators=(",", ":"), allow_nan=False)
         delta = None
-        if (not key_frame and self.gone and self.arrays is not None and settings == self.settings
+        if (not key_frame and self.arrays is not None and settings == self.settings
                 and now - self.when < KEYFRAME_S):
             delta = self._tails(arrays)
         if delta is None:  # a key frame: the whole figure
             self.arrays, self.settings, self.when, self.frame, self.gone = arrays, settings, now, next(_SEQ), False
             data = [{**s, **{k: typed(a) for k, a in arr.items()}} for arr, s in zip(arrays, settings)]
+            self.base = json.dumps(data, separators=(",", ":"), allow_nan=False)
+            figure = f'{{"frame":{self.frame},"whole":true,"data":{self.base}}}'
         else:
-            data, self.tails = delta, self.tails + 1
-        body = {"frame": self.frame, "whole": delta is None, "data": data}
-        return {"figure": json.dumps(body, separators=(",", ":"), allow_nan=False), "layout": layout,
-                "seq": next(_SEQ)}
+            self.tails += 1
+            young = not self.gone or now - self.gone_at < SETTLE_S
+            base = f',"base":{self.base}' if young else ""
+            tails = json.dumps(delta, separators=(",", ":"))
+            figure = f'{{"frame":{self.frame},"whole":false,"data":{tails}{base}}}'
+            self.young += young
+        return {"figure": figure, "layout": layout, "seq": next(_SEQ)}
 
     def _tails(self, arrays: list[dict]) -> list[dict] | None:
         """Per trace and array: nothing where it equals the key frame's; [n, the values after the first n in
@@ -199,7 +210,10 @@ def decode(payload: dict, base: dict | None = None) -> dict:
     body, layout = dec(json.loads(payload["figure"])), json.loads(payload["layout"])
     if body["whole"]:
         return {"frame": body["frame"], "data": body["data"], "layout": layout}
+    if "base" in body:  # a young update carries its key frame
+        base = {"frame": body["frame"], "data": body["base"]}
     assert base is not None and base["frame"] == body["frame"], "an update needs the key frame it refers to"
+
     def join(old, d):
         return np.concatenate([old[:d[0]], np.frombuffer(base64.b64decode(d[1]), old.dtype)]) if isinstance(
             d, list) else d

@@ -29,7 +29,11 @@ export default function (component) {
     div.className = "linviz-live-chart";
     parentElement.appendChild(div);
     // plotly.js's `responsive` follows the window only: follow the column too (the sidebar folded, a wider page)
-    new ResizeObserver(() => { if (div._fullLayout && window.Plotly) window.Plotly.Plots.resize(div); }).observe(div);
+    new ResizeObserver(() => {
+      if (div._fullLayout && div.isConnected && div.offsetParent && window.Plotly) {
+        Promise.resolve(window.Plotly.Plots.resize(div)).catch(() => {}); // removed or hidden meanwhile: no matter
+      }
+    }).observe(div);
   }
   const frames = (window.__linvizFrames = window.__linvizFrames || {});
   const body = JSON.parse(data.figure), layout = JSON.parse(data.layout);
@@ -39,8 +43,9 @@ export default function (component) {
     frames[data.key] = { frame: body.frame, data: decode(body.data) };
     traces = frames[data.key].data.map((t) => ({ ...t }));
   } else {
+    if (body.base) frames[data.key] = { frame: body.frame, data: decode(body.base) }; // a young update's key frame
     const kf = frames[data.key];
-    if (!kf || kf.frame !== body.frame) return; // not expected (live_chart.py sends key frames until one has left)
+    if (!kf || kf.frame !== body.frame) return; // its key frame never arrived: the next one comes within 2 s
     traces = kf.data.map((t, i) => {
       const r = { ...t };
       for (const k in body.data[i]) r[k] = join(t[k], body.data[i][k]);

@@ -43,6 +43,15 @@ def test_weights_figure_one_line_per_weight_with_its_dashed_target_in_the_same_c
         assert target["line"]["dash"] == "dash"
         assert list(target["y"]) == [cfg.true_weights[i]] * 2
         assert line["line"]["width"] >= 3  # readable on a projector
+        assert list(target["x"]) == [0, 10]  # across the run
+
+
+def test_a_run_that_diverged_at_once_still_shows_its_targets_across_an_epoch():
+    cfg = RunConfig(lr=1e-3, epochs=50)  # 17x the threshold: diverges in the first epoch, only epoch 0 is kept
+    v = view_of(cfg)
+    assert list(v["epoch"]) == [0]
+    targets = [t for t in valid(weights_figure(v, cfg.true_weights))["data"] if t.get("showlegend") is False]
+    assert [list(t["x"]) for t in targets] == [[0, 1]] * 4  # not a zero-length line at x = 0
 
 
 def test_error_view_shows_distance_to_the_truth_on_a_log_axis():
