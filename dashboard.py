@@ -108,7 +108,7 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
 
 def _train_paced(live: LiveRun, board: Board, speed) -> None:
     next_epoch = time.perf_counter()
-    interval = redraw_interval(0.0, TRAINING_CAP.busy)
+    interval = redraw_interval(0.0, TRAINING_CAP.busy, flat_out=speed == "max")
     next_draw = next_epoch + interval  # the page already shows the state the loop starts from
     while live.status == Status.RUNNING:
         now = time.perf_counter()
@@ -123,7 +123,7 @@ def _train_paced(live: LiveRun, board: Board, speed) -> None:
             drawn = time.perf_counter()
             board.draw(live, final=False)
             done = time.perf_counter()
-            interval = redraw_interval(done - drawn, TRAINING_CAP.busy)
+            interval = redraw_interval(done - drawn, TRAINING_CAP.busy, flat_out=speed == "max")
             next_draw, board.status_s = done + interval, max(STATUS_S, interval)
 
 
