@@ -17,18 +17,17 @@ lecture) and 5,000 at max speed. In the page it measures, from the Train click u
 Prints the median over repeats. Targets (issue 10): 0 remounts, 0 blank frames, >= 15 updates/s paced.
 """
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_streaming import cpu_s, start_server
 from browser_helpers import wait_idle
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+from conftest import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import sync_playwright
 
 QUERY = "?weights=2,3,4,7,11,5,13&lr=1.7e-5&epochs={}"  # the preset "The tutorial with 7 weights"
@@ -63,28 +62,6 @@ function frame() {
 }
 requestAnimationFrame(frame);
 """
-
-
-def start_server(checkout: Path):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"], cwd=checkout,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.terminate()
-    raise SystemExit(f"streamlit did not start in {checkout}")
-
-
-def cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) the process has used so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def one_run(browser, url: str, max_speed: bool, server_pid: int) -> dict:

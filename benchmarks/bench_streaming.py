@@ -44,9 +44,11 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_server(cap: int | None, checkout: Path = ROOT):
+def start_server(checkout: Path = ROOT, cap: int | None = None):
+    """`streamlit run dashboard.py` of `checkout` on a free loopback port, once healthy: (process, url). `cap`:
+    training slots (LINVIZ_MAX_TRAININGS); None leaves the server's default."""
     port = free_port()
-    env = {**os.environ, "LINVIZ_MAX_TRAININGS": str(cap or 100_000)}
+    env = {**os.environ, **({"LINVIZ_MAX_TRAININGS": str(cap)} if cap is not None else {})}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"], cwd=checkout, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -137,7 +139,7 @@ def main() -> int:
     print("students | finished | late median / p90 / max | start | behind | upd/s | KB/s  | server CPU | per student | memory | health p95 "
           "| these students' CPU")
     for n in args.students:
-        proc, url = start_server(args.cap, Path(args.checkout))
+        proc, url = start_server(Path(args.checkout), args.cap or 100_000)
         try:
             print(row(asyncio.run(lecture(url, proc.pid, n, args.timeout))), flush=True)
         finally:

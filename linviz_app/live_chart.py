@@ -137,7 +137,7 @@ class Sender:
         self.arrays, self.settings, self.frame, self.when = None, None, 0, 0.0
         self.base = None  # the key frame as sent (JSON of its traces): young updates carry it again
         self.gone, self.gone_at = False, 0.0  # whether (and since when) the last key frame has left the server
-        self.sent = self.tails = self.young = 0  # payloads; updates; updates that carried their key frame
+        self.tails = 0  # updates sent (not key frames)
 
     def payload(self, fig: dict, key_frame: bool = False, now: float | None = None, gone: bool = True) -> dict:
         """What the component receives for `fig` ({"data", "layout"}, plain dicts): a key frame, or the tails.
@@ -148,7 +148,6 @@ class Sender:
         component once, with the newer. So an update also carries its key frame (`base`) until the frame has left
         the server and SETTLE_S more have passed; only then does it carry the new values alone."""
         now = time.perf_counter() if now is None else now
-        self.sent += 1
         if gone and not self.gone:  # everything queued before, the key frame included, has left
             self.gone, self.gone_at = True, now
         split = [split_trace(t) for t in fig.get("data", ())]
@@ -169,7 +168,6 @@ class Sender:
             base = f',"base":{self.base}' if young else ""
             tails = json.dumps(delta, separators=(",", ":"))
             figure = f'{{"frame":{self.frame},"whole":false,"data":{tails}{base}}}'
-            self.young += young
         return {"figure": figure, "layout": layout, "seq": next(_SEQ)}
 
     def _tails(self, arrays: list[dict]) -> list[dict] | None:

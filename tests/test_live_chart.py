@@ -1,11 +1,9 @@
 """The live chart's payloads (what the browser receives, read back without a browser the way live_chart.js reads
-them), the key frames and tails that keep updates small, drawing one key many times in a script run, and the
-adaptive redraw rate. Reference values come from the History view the figure was built from."""
-import inspect
+them), the key frames and tails that keep updates small, and drawing one key many times in a script run.
+Reference values come from the History view the figure was built from. The live loop's helpers: test_live_loop.py."""
 import json
 
 import numpy as np
-import pytest
 from helpers_figures import arr
 from helpers_page import app, charts
 from hypothesis import given
@@ -13,10 +11,9 @@ from hypothesis import strategies as st
 
 from linviz import RunConfig, Trainer
 from linviz.history import History
-from linviz_app import live_chart, st_internals
+from linviz_app import live_chart
 from linviz_app.charts import MAX_POINTS, loss_figure, weights_figure
 from linviz_app.live_chart import KEYFRAME_S, SETTLE_S, Sender, decode, figure_dict, kept
-from linviz_app.redraw import DRAW_SHARE, FASTEST_S, SLOWEST_S, redraw_interval
 
 CFG = RunConfig(true_weights=(2.0, 3.0, 4.0, 7.0), epochs=12)
 
@@ -247,72 +244,3 @@ def test_the_page_draws_its_live_charts_in_place_many_times_in_one_script_run():
     assert arr(loss["data"][0]["x"])[-1] == 15
     assert len(at.get("bidi_component")) == 2
     assert [el.key for el in at.get("plotly_chart")] == ["lr_band"]  # the sidebar's band only: not redrawn live
-
-
-class FakeQueue:
-    def __init__(self, polls_until_empty):
-        self.left = polls_until_empty
-
-    def is_empty(self):
-        self.left -= 1
-        return self.left < 0
-
-
-def fake_server(monkeypatch, queue):
-    """A running server whose session has `queue` as its outgoing queue (st_internals sees only these names)."""
-    class Session:
-        _browser_queue = queue
-
-    class Runtime:
-        @staticmethod
-        def exists():
-            return True
-
-        @staticmethod
-        def instance():
-            return type("R", (), {"get_app_session": staticmethod(lambda session_id: Session())})
-
-    monkeypatch.setattr(st_internals, "Runtime", Runtime)
-    monkeypatch.setattr(st_internals, "get_script_run_ctx", lambda: type("Ctx", (), {"session_id": "s"}))
-
-
-def test_wait_until_sent_waits_for_the_queue_to_empty_and_gives_up_at_its_timeout(monkeypatch):
-    queue = FakeQueue(polls_until_empty=5)
-    fake_server(monkeypatch, queue)
-    monkeypatch.setattr(st_internals, "POLL_S", 0.0)
-    assert not st_internals.all_sent()
-    assert st_internals.wait_until_sent(timeout_s=5) is True
-    assert queue.left == -1  # it polled until the queue was empty, then stopped
-    fake_server(monkeypatch, FakeQueue(polls_until_empty=10**9))
-    assert st_internals.wait_until_sent(timeout_s=0.05) is False
-
-
-def test_the_streamlit_internals_the_live_loop_relies_on_still_exist():
-    """st_internals polls the session's browser queue (a rerun would discard the final frame; a key frame queued
-    behind an update would be dropped). Outside a server it falls back at once."""
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.app_session import AppSession
-    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
-
-    assert "self._browser_queue = ForwardMsgQueue()" in inspect.getsource(AppSession.__init__)
-    assert "self._browser_queue.clear(" in inspect.getsource(AppSession._clear_queue)  # why the loop waits
-    assert callable(Runtime.get_app_session) and callable(Runtime.exists)
-    assert ForwardMsgQueue().is_empty()
-    assert st_internals.wait_until_sent(timeout_s=5) is False  # no server in this process: returns at once
-    assert st_internals.all_sent() is True
-
-
-def test_a_busy_server_redraws_less_often_but_at_least_twice_a_second():
-    assert redraw_interval(0.001, busy=1) == FASTEST_S
-    assert redraw_interval(0.001, busy=4) == pytest.approx(4 * FASTEST_S)  # one interpreter lock: ~1 core
-    assert redraw_interval(0.001, busy=10_000) == SLOWEST_S
-    assert redraw_interval(0.05, busy=1) == pytest.approx(0.2)  # a costly redraw: a quarter of the time
-    assert redraw_interval(2.0, busy=1) == pytest.approx(8.0)  # a very costly one too, however long
-
-
-@given(st.floats(0, 10), st.integers(0, 1000))
-def test_drawing_never_takes_more_than_its_share_nor_redraws_faster_than_twenty_a_second(draw_s, busy):
-    interval = redraw_interval(draw_s, busy)
-    assert interval >= FASTEST_S
-    assert draw_s <= DRAW_SHARE * interval + 1e-4  # rounding to 0.1 ms
-    assert interval <= max(SLOWEST_S, draw_s / DRAW_SHARE) + 1e-4
