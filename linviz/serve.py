@@ -314,6 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def find_haproxy() -> str | None:
+    """haproxy on PATH, or where Debian puts it (/usr/sbin: not on a normal user's PATH)."""
+    return shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
+
+
 def _parse(argv: list[str]):
     p = build_parser()
 
@@ -333,7 +338,7 @@ def _parse(argv: list[str]):
     if args.processes == 0 and not args.upstreams:
         raise ServeError("--processes 0 needs at least one --upstream HOST:PORT to serve")
     if not args.no_proxy:
-        found = shutil.which(args.haproxy or "haproxy")
+        found = shutil.which(args.haproxy) if args.haproxy else find_haproxy()
         if not found:
             raise ServeError(
                 (f"--haproxy {args.haproxy!r}: no such program" if args.haproxy else "haproxy is not installed")

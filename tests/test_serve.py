@@ -4,7 +4,6 @@ proxy, a killed process restarted while the other student's run finishes, Ctrl-C
 import asyncio
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from linviz.serve import COOKIE, SERVER_HEADER, ServeError, haproxy_config, parse_upstream
+from linviz.serve import COOKIE, SERVER_HEADER, ServeError, find_haproxy, haproxy_config, parse_upstream
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -42,11 +41,11 @@ def test_config_is_sticky_passes_websockets_and_redispatches():
         haproxy_config([], 8501)
 
 
-@pytest.mark.skipif(not shutil.which("haproxy"), reason="haproxy is not installed (apt-get install haproxy)")
+@pytest.mark.skipif(not find_haproxy(), reason="haproxy is not installed (apt-get install haproxy)")
 def test_haproxy_accepts_the_config(tmp_path):
     cfg = tmp_path / "h.cfg"
     cfg.write_text(haproxy_config([("127.0.0.1", 9001), ("10.0.0.12", 8601)], 18501, "0.0.0.0"))
-    out = subprocess.run(["haproxy", "-c", "-f", str(cfg)], check=False, capture_output=True, text=True, timeout=30)
+    out = subprocess.run([find_haproxy(), "-c", "-f", str(cfg)], check=False, capture_output=True, text=True, timeout=30)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "WARNING" not in out.stdout + out.stderr
 
@@ -74,8 +73,14 @@ def one_line_error(out, status):
 def test_missing_haproxy_says_how_to_install_it():
     err = one_line_error(serve_cli("--haproxy", "/nonexistent/haproxy"), 3)
     assert "apt-get install haproxy" in err
-    err = one_line_error(serve_cli(env={"PATH": "/nonexistent"}), 3)  # haproxy not on PATH
-    assert "haproxy is not installed" in err and "apt-get install haproxy" in err
+
+
+def test_haproxy_not_installed_says_how_to_install_it(monkeypatch, capsys):
+    import linviz.serve
+    monkeypatch.setattr(linviz.serve, "find_haproxy", lambda: None)
+    assert linviz.serve.main([]) == 3
+    err = capsys.readouterr().err
+    assert "haproxy is not installed" in err and "apt-get install haproxy" in err and len(err.splitlines()) == 1
 
 
 @pytest.mark.parametrize("args, named", [
@@ -162,7 +167,7 @@ async def two_students_train(url: str, query: str):
 
 
 @pytest.mark.hall
-@pytest.mark.skipif(not shutil.which("haproxy"), reason="haproxy is not installed (apt-get install haproxy)")
+@pytest.mark.skipif(not find_haproxy(), reason="haproxy is not installed (apt-get install haproxy)")
 def test_a_hall_on_loopback(tmp_path):
     own_port, port = free_port(), free_port()
     own = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
