@@ -19,7 +19,7 @@ from linviz_app.data_tab import data_ui
 from linviz_app.live import ACTIVE, LiveRun, Status
 from linviz_app.redraw import redraw_interval
 from linviz_app.safe import md_escape
-from linviz_app.session import live_run
+from linviz_app.session import LOST_RUN, live_run, lost_session, start_session
 from linviz_app.st_internals import wait_until_sent
 from linviz_app.training_cap import TRAINING_CAP
 
@@ -48,6 +48,7 @@ def main():
     st.set_page_config(page_title="linviz: watch PyTorch learn", page_icon="📉", layout="wide",
                        initial_sidebar_state=presenter.sidebar_state())  # folded in the presenter view
     presenter.apply()
+    start_session()
     url_errors = widgets.init_from_url()
     live = live_run()
     cfg, errors = sidebar.sidebar_ui()
@@ -59,6 +60,8 @@ def main():
     st.html(COMPACT)
     st.markdown("### Watch PyTorch learn **y = w · x**")
     speed = controls_ui(live, can_train=cfg is not None)
+    if lost_session(live.status in ACTIVE):  # the server no longer had this page's session; no new run yet
+        st.warning(LOST_RUN)
     messages_ui(url_errors, errors, cfg, live)
     board = Board(st.empty(), st.empty())  # status line and progress bar: above the tabs, seen from every tab
     tabs = st.tabs(list(TABS), key="tab", on_change="rerun")  # only the open tab's content is built and sent

@@ -12,8 +12,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers_page import app, train
 
 from linviz.serve import COOKIE, SERVER_HEADER, ServeError, find_haproxy, haproxy_config, parse_upstream
+from linviz_app.live import Status
+from linviz_app.session import LOST_RUN, STARTED
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -256,3 +259,32 @@ async def kill_during_a_run(url: str, ports: dict[str, str], started: dict[int, 
             await asyncio.sleep(0.5)
         killed["survivor_done"] = finish.result()
     return killed
+
+
+# --- a page whose session the server lost ------------------------------------------------------------------
+
+def lost_warnings(at) -> list[str]:
+    return [w.value for w in at.warning if w.value == LOST_RUN]
+
+
+def test_a_page_whose_session_the_server_lost_says_so():
+    """A new page says nothing; a browser that comes back with widget values to a server without its session
+    (the first script run of a session, as after a restart) is told its run was lost, once."""
+    at = app()
+    assert not lost_warnings(at)
+    assert not lost_warnings(at.run())  # a rerun of the same session
+    del at.session_state[STARTED]  # the server forgot the session; the browser still shows its widgets
+    assert len(lost_warnings(at.run())) == 1
+    assert len(lost_warnings(at.run())) == 1  # still there after a rerun (the page may rerun by itself)
+    at = train(at)  # a new run: the message has done its job
+    assert not lost_warnings(at) and not lost_warnings(at.run())
+
+
+def test_a_click_on_train_after_the_loss_just_trains():
+    """The first click after the loss was Train: its new run starts at once, so the page does not ask for it."""
+    at = app()
+    at.select_slider(key="speed").set_value("max").run()
+    del at.session_state[STARTED]
+    at = at.button(key="btn_train").click().run()
+    assert not lost_warnings(at) and not at.exception
+    assert at.session_state["live"].status == Status.DONE
