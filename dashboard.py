@@ -20,8 +20,8 @@ from linviz_app.live import ACTIVE, LiveRun, Status
 from linviz_app.redraw import redraw_interval
 from linviz_app.safe import md_escape
 from linviz_app.session import LOST_RUN, live_run, lost_session, start_session
-from linviz_app.st_internals import wait_until_sent
-from linviz_app.training_cap import TRAINING_CAP
+from linviz_app.st_internals import is_rerun, wait_until_sent
+from linviz_app.training_cap import TRAINING_CAP, waiting_message
 
 WAIT_S = 0.25  # while waiting for a training slot, look again this often
 TABS = {  # title -> the tab's *_ui(cfg, live), which returns its live view or None
@@ -97,15 +97,22 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
 
     A click anywhere interrupts this loop (Streamlit raises at the next redraw); the next script run
     finds the same LiveRun and carries on, so progress is never lost. A run holds a place under the
-    server's training cap while it trains, and waits, saying so, while all places are taken."""
+    server's training cap while it trains, and waits in line, saying how many are ahead, while all places are
+    taken."""
     if live.status != Status.RUNNING:
+        TRAINING_CAP.leave(live)  # Stop or Reset while waiting: the students behind move up
         return
-    while not TRAINING_CAP.try_acquire():
-        board.status.warning(f"Waiting for a free slot: {TRAINING_CAP.busy} runs are training on this server "
-                             "right now. Yours starts as soon as one finishes.")
-        time.sleep(WAIT_S)
-        if live.status != Status.RUNNING:
-            return
+    try:
+        while not TRAINING_CAP.try_acquire(live):  # first come, first served; a click keeps the place in line
+            board.status.warning(waiting_message(TRAINING_CAP.ahead(live), TRAINING_CAP.busy))
+            time.sleep(WAIT_S)
+            if live.status != Status.RUNNING:
+                TRAINING_CAP.leave(live)
+                return
+    except BaseException as e:
+        if not is_rerun(e):  # the tab closed (or the script stopped): give the place up
+            TRAINING_CAP.leave(live)
+        raise
     try:
         _train_paced(live, board, speed)
     finally:

@@ -137,6 +137,17 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def _can_listen(address: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    try:
+        with socket.socket(family) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is no obstacle
+            s.bind((address, port))
+        return True
+    except OSError:
+        return False
+
+
 def lan_address() -> str | None:
     """This machine's address on its LAN, without sending a packet (a UDP socket's route choice)."""
     try:
@@ -195,6 +206,10 @@ class Child:
             os.killpg(self.proc.pid, sig)  # the child and anything it started
         except (ProcessLookupError, PermissionError):
             pass
+
+
+def _processes(n: int, kind: str = "") -> str:
+    return f"{n} {kind}dashboard process{'es' if n != 1 else ''}"
 
 
 def _say(message: str) -> None:
@@ -355,6 +370,12 @@ def main(argv: list[str] | None = None) -> int:
         return e.status
     except SystemExit as e:  # --help
         return e.code if isinstance(e.code, int) else EXIT_OK
+    ports = [args.port + i for i in range(args.processes)] if args.no_proxy else [args.port]
+    for p in ports:
+        if not _can_listen(args.address, p):
+            _say(f"--port {args.port}: cannot listen on {_addr(args.address, p)} (in use, or not an address of this "
+                 "machine); choose another --port or --address")
+            return EXIT_BAD_INPUT
     if args.no_proxy:
         local = [(args.address, args.port + i) for i in range(args.processes)]
     else:
@@ -376,12 +397,12 @@ def main(argv: list[str] | None = None) -> int:
         try:
             hall.start()
             if args.no_proxy:
-                here = lan_address() or socket.gethostname()
-                _say(f"{len(local)} dashboard processes on {args.address}, ports {local[0][1]}-{local[-1][1]}. "
+                here = (lan_address() or socket.gethostname()) if args.address in ("0.0.0.0", "::") else args.address
+                _say(f"{_processes(len(local))} on {args.address}, ports {local[0][1]}-{local[-1][1]}. "
                      "On the proxy machine add: " + " ".join(f"--upstream {here}:{p}" for _, p in local))
             else:
                 ups = f" and {len(args.upstreams)} on other machines" if args.upstreams else ""
-                _say(f"{len(local)} local dashboard processes{ups} behind HAProxy on port {args.port}; starting...")
+                _say(f"{_processes(len(local), 'local ')}{ups} behind HAProxy on port {args.port}; starting...")
             announced = args.no_proxy
             while not stop_signal:
                 hall.tick()

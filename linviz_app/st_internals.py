@@ -13,6 +13,8 @@ tests/test_live_chart.py fails if an upgrade changes them):
    none; a page whose server-side session is gone (its server process was restarted, or behind
    `python -m linviz serve` its reconnect reached another process) sends the values it still shows, on the first
    click after the reconnect: see session.lost_session.
+5. `is_rerun`: a click interrupts a script run with Streamlit's RerunException; the training cap's line keeps a
+   waiting session's place through it, and gives it up for any other interruption (a closed tab).
 Each falls back to plain Streamlit behaviour where the internals are missing (and outside a server: AppTest).
 """
 import time
@@ -75,3 +77,8 @@ def widget_states_sent() -> bool:
         return bool(ctx.session_state._state._new_widget_state.states)
     except AttributeError:
         return False
+
+
+def is_rerun(exc: BaseException) -> bool:
+    """Whether `exc` is Streamlit's "rerun the script" interruption (a click), by name: its module moved before."""
+    return type(exc).__name__ == "RerunException"

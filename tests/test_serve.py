@@ -99,6 +99,16 @@ def test_bad_flags_are_one_line_naming_the_flag(args, named):
     assert named in one_line_error(serve_cli(*args, "--haproxy", sys.executable), 2)
 
 
+def test_a_port_in_use_is_one_line_naming_the_flag():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        err = one_line_error(serve_cli("--port", str(port), "--address", "127.0.0.1", "--haproxy", sys.executable), 2)
+    assert f"--port {port}" in err and "in use" in err
+
+
 def test_serve_imports_neither_torch_nor_streamlit_nor_plotly():
     code = ("import sys, linviz.serve\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('torch', 'streamlit', 'plotly')]\n"
