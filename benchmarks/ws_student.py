@@ -7,6 +7,9 @@ a real Chromium page first.
 
     async with Student(url, "weights=2,3,4,7&epochs=200") as s:
         await s.open(); await s.train(); await s.watch_until_done(timeout=120)
+
+It works through `python -m linviz serve` too: like a browser it GETs the page first and sends the cookies it got
+(the proxy's LINVIZ cookie picks its process) with the websocket; `server` names the process that took it.
 """
 import asyncio
 import http.cookiejar

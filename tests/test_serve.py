@@ -230,6 +230,13 @@ def test_a_hall_on_loopback(tmp_path):
         wait_for(lambda: (get(url + "/", f"{COOKIE}={killed['server']}") or (0, None))[1] == killed["server"], 60,
                  "the restarted process to be back behind the proxy")
 
+        # HAProxy killed: restarted, and the hall answers again.
+        proxy_pid = next(p for p, c in children(serve.pid).items() if "haproxy" in c)
+        started = {**started, **children(serve.pid)}
+        os.kill(proxy_pid, signal.SIGKILL)
+        wait_for(lambda: "haproxy was killed (signal 9)" in said(), 30, "serve to notice HAProxy was killed")
+        wait_for(lambda: (get(url + "/_stcore/health") or (0,))[0] == 200, 60, "the restarted HAProxy to answer")
+
         # Ctrl-C: serve stops everything it started and exits 0.
         started = {**started, **children(serve.pid)}
         assert len([c for c in started.values() if "streamlit" in c]) >= 3  # two processes and the restarted one
@@ -269,6 +276,39 @@ async def kill_during_a_run(url: str, ports: dict[str, str], started: dict[int, 
             await asyncio.sleep(0.5)
         killed["survivor_done"] = finish.result()
     return killed
+
+
+def test_a_process_that_keeps_dying_is_restarted_less_and_less_often(capsys):
+    from linviz.serve import Child, Hall
+    hall = Hall([], [("127.0.0.1", 1)], 1, "127.0.0.1", None, Path("."))
+    hall.children.append(Child("process 1", [sys.executable, "-c", "raise SystemExit(3)"]))
+    hall.start()
+    try:
+        wait_for(lambda: hall.tick() or hall.children[0].restarts >= 3, 30, "three restarts")
+    finally:
+        hall.stop()
+    said = capsys.readouterr().err.splitlines()
+    assert "stopped (exit status 3)" in said[0] and " in " not in said[0]  # the first time: at once
+    assert "restarting it in 1.0 s (it keeps stopping)" in said[1]
+    assert "restarting it in 2.0 s (it keeps stopping)" in said[2]
+
+
+def test_children_of_a_killed_serve_do_not_outlive_it(tmp_path):
+    """serve SIGKILLed (no chance to clean up): Linux sends its children SIGTERM (PR_SET_PDEATHSIG)."""
+    port = free_port()
+    serve = subprocess.Popen([sys.executable, "-m", "linviz", "serve", "--no-proxy", "--processes", "1",
+                              "--port", str(port), "--address", "127.0.0.1"], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kids = {}
+    try:
+        kids = wait_for(lambda: children(serve.pid), 30, "serve to start its process")
+        serve.kill()
+        serve.wait(10)
+        wait_for(lambda: not any(alive(p) for p in kids), 30, "the orphaned process to stop")
+    finally:
+        for pid in kids:
+            if alive(pid):
+                os.killpg(pid, signal.SIGKILL)
 
 
 # --- a page whose session the server lost ------------------------------------------------------------------
