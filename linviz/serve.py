@@ -144,7 +144,7 @@ def _can_listen(address: str, port: int) -> bool:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is no obstacle
             s.bind((address, port))
         return True
-    except OSError:
+    except (OSError, OverflowError):
         return False
 
 
@@ -221,7 +221,6 @@ class Hall:
 
     def __init__(self, local: list[tuple[str, int]], remote: list[tuple[str, int]], port: int, address: str,
                  haproxy: str | None, workdir: Path, log_dir: Path | None = None):
-        self.stopping = False
         self._proxy_due = 0.0
         self.workdir = workdir
         self.local, self.remote, self.port, self.address = local, remote, port, address
@@ -279,7 +278,6 @@ class Hall:
 
     def stop(self) -> None:
         """Every child: SIGTERM to its process group, then SIGKILL to those still alive after a grace time."""
-        self.stopping = True
         for c in self.children:
             c.signal_group(signal.SIGTERM)
         end = time.monotonic() + STOP_GRACE_S
@@ -289,12 +287,11 @@ class Hall:
             try:
                 c.proc.wait(timeout=max(0.0, end - time.monotonic()))
             except subprocess.TimeoutExpired:
-                pass
-            c.signal_group(signal.SIGKILL)  # also any grandchild left in its group
-            try:
-                c.proc.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                pass
+                c.signal_group(signal.SIGKILL)  # the child and anything it started
+                try:
+                    c.proc.wait(timeout=STOP_GRACE_S)
+                except subprocess.TimeoutExpired:
+                    _say(f"{c.name} (pid {c.proc.pid}) did not stop")
 
     def healthy(self) -> bool:
         """The proxy answers /_stcore/health (some process behind it is up)."""
@@ -410,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
                     announced = True
                     lan = lan_address() if args.address in ("0.0.0.0", "::") else args.address
                     where = f"http://{_addr(lan, args.port)}" if lan else f"port {args.port} of this machine"
-                    _say(f"ready: students open {where} (on this machine: http://127.0.0.1:{args.port}). "
+                    _say(f"ready: students open {where} (on this machine: http://{_addr(_connectable(args.address), args.port)}). "
                          "Ctrl-C stops everything.")
                 time.sleep(0.2)
         finally:

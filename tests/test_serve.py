@@ -107,6 +107,8 @@ def test_a_port_in_use_is_one_line_naming_the_flag():
         port = s.getsockname()[1]
         err = one_line_error(serve_cli("--port", str(port), "--address", "127.0.0.1", "--haproxy", sys.executable), 2)
     assert f"--port {port}" in err and "in use" in err
+    assert "--port 65535" in one_line_error(serve_cli("--no-proxy", "--processes", "2", "--port", "65535"), 2)
+    assert "--address" in one_line_error(serve_cli("--address", "no.such.host.invalid", "--haproxy", sys.executable), 2)
 
 
 def test_serve_imports_neither_torch_nor_streamlit_nor_plotly():
