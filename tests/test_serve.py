@@ -122,6 +122,14 @@ def test_serve_imports_neither_torch_nor_streamlit_nor_plotly():
 
 # --- a real hall on loopback -------------------------------------------------------------------------------
 
+def run_async(coro):
+    """asyncio.run in a thread of its own: Playwright's sync API (the browser tests, same pytest process) leaves an
+    event loop running in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def free_port() -> int:
     import socket
     with socket.socket() as s:
@@ -213,7 +221,7 @@ def test_a_hall_on_loopback(tmp_path):
 
         # Two students (separate cookie jars) train through the proxy; each one's websocket reaches the process
         # that served its page.
-        a, b, done = asyncio.run(two_students_train(url, "weights=2,3&epochs=20"))
+        a, b, done = run_async(two_students_train(url, "weights=2,3&epochs=20"))
         assert done == [True, True], (a.text[-300:], b.text[-300:])
         assert a.server == a.page_server and b.server == b.page_server and a.server != b.server
 
@@ -221,7 +229,7 @@ def test_a_hall_on_loopback(tmp_path):
         started = children(serve.pid)
         ports = dict(re.findall(r"server (s\d) 127\.0\.0\.1:(\d+)",
                                 next(Path(p).read_text() for p in re.findall(r"-f (\S+)", " ".join(started.values())))))
-        killed = asyncio.run(kill_during_a_run(url, ports, started))
+        killed = run_async(kill_during_a_run(url, ports, started))
         victim_port = killed["port"]
         wait_for(lambda: "was killed (signal 9)" in said(), 30, "serve to notice the killed process")
         wait_for(lambda: get(f"http://127.0.0.1:{victim_port}/_stcore/health"), 120,
