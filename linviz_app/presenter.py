@@ -10,8 +10,9 @@ from collections.abc import Mapping
 import streamlit as st
 
 from linviz.text import clip
+from linviz_app.i18n import LANGS, STRINGS
 
-PAGE_PARAMS = {"view": ("presenter",)}  # link keys that shape the page, not the experiment: key -> allowed values
+PAGE_PARAMS = {"view": ("presenter",), "lang": tuple(LANGS)}  # link keys that shape the page: key -> allowed values
 KEY = "presenter"  # the toggle's session key; the URL's `view` follows it
 CHART_SCALE = 1.25  # charts a quarter taller (their type is projector-sized already): still fit a 1000 px screen
 CSS = """<style>
@@ -42,6 +43,9 @@ def split_link(params: Mapping[str, str]) -> tuple[dict, dict, dict]:
             settings[key] = value
         elif value in PAGE_PARAMS[key]:
             page[key] = value
+        elif key == "lang":
+            allowed = ", ".join(f"{code} ({name})" for code, name in LANGS.items())
+            errors[key] = STRINGS["en"]["lang.bad_link"].format(value=repr(clip(str(value), 60)), allowed=allowed)
         else:
             errors[key] = (f"View ({key}): got {clip(str(value), 60)!r}. The only view a link can open is presenter "
                            "(?view=presenter); the normal page is shown.")

@@ -9,6 +9,7 @@ from linviz import FIELDS, RunConfig
 from linviz.presets import PRESETS, preset
 from linviz.report import history_csv, result_json
 from linviz.sweeps import sweep_csv, sweep_json
+from linviz_app import i18n
 from linviz_app.live import LiveRun, Status
 from linviz_app.lr_hint import lr_hint_ui
 from linviz_app.safe import md_escape
@@ -16,7 +17,9 @@ from linviz_app.widgets import KEY, field_widget, missing_devices_note, parse_se
 
 
 def sidebar_ui() -> tuple[RunConfig | None, dict]:
-    """Draw the preset and the settings; return (config, {}) or (None, {field: message}) for what was drawn."""
+    """Draw the language switch, the preset and the settings; return (config, {}) or (None, {field: message}) for
+    what was drawn."""
+    i18n.switch_ui(st.sidebar)
     preset_ui()
     values, below = {}, {}  # below: the place under each field where its message goes
     with st.sidebar:

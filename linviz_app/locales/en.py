@@ -1,0 +1,20 @@
+"""English: the page's words. Keys are `area.name`; `{name}` marks a value filled in when the text is shown."""
+STRINGS = {
+    "lang.label": "Language / 语言",
+    "lang.help": "The page's language. A link keeps it (?lang=zh); switching does not stop a run.",
+    "lang.bad_link": "Language (lang): got {value}. Allowed: {allowed}. The page is shown in English.",
+    "controls.train": "Train",
+    "controls.train_help": "Train from the start with the sidebar's settings",
+    "controls.stop": "Stop",
+    "controls.stop_help": "End the run here, keeping everything so far",
+    "controls.pause": "Pause",
+    "controls.pause_help": "Pause the run; press again to resume",
+    "controls.resume": "Resume",
+    "controls.resume_help": "Go on training",
+    "controls.step": "Step",
+    "controls.step_help": "Train one epoch, then pause",
+    "controls.reset": "Reset",
+    "controls.reset_help": "Clear the run and its charts",
+    "controls.shortcut": "{what} (shortcut: {letter})",
+    "controls.speed": "Speed (epochs per second)",
+}
