@@ -32,7 +32,13 @@ TABS = {  # title -> the tab's *_ui(cfg, live), which returns its live view or N
     "Compare runs": compare_tab.compare_ui,
     "Show me the code": code_tab.code_ui,
 }
-COMPACT = "<style>.block-container {padding-top: 3.6rem; padding-bottom: 1rem;}</style>"  # charts, not chrome
+COMPACT = """<style>.block-container {padding-top: 3.6rem; padding-bottom: 1rem;}
+[class*=st-key-] > [data-testid=stHorizontalBlock] {flex-wrap: wrap; row-gap: 0.6rem;}
+.st-key-controls [data-testid=stColumn] {min-width: 6.2rem;}
+.st-key-controls [data-testid=stColumn]:nth-child(n+6), .st-key-chart_toggles [data-testid=stColumn] {min-width: 12rem;}
+.st-key-chart_pair [data-testid=stColumn], .st-key-data_pair [data-testid=stColumn] {min-width: 20rem;}
+</style>"""  # charts, not chrome. On a narrow screen (a 1024 px projector with the sidebar open) the controls wrap
+# onto more rows instead of squeezing the buttons' labels, and a tab's two charts stack, each the full width
 
 if torch.get_num_threads() != 1:
     torch.set_num_threads(1)  # one server process serves every student: one thread each is fastest

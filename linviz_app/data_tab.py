@@ -34,7 +34,7 @@ class DataView:
         w0 = data.to_original(start_weights(cfg, cfg.n_weights))  # (D,) where every run starts
         self.bounds = parity_range(self.samples.y, predict(data, self.samples, w0))  # fixed: points move, axes stay
         self.names = lr_names(cfg.lrs)[:MAX_LINES] if cfg.is_sweep else ["prediction"]
-        left, right = st.columns(2)
+        left, right = st.container(key="data_pair").columns(2)  # stacked on a narrow screen (dashboard.COMPACT)
         self.parity, self.per_sample = left.empty(), right.empty()
         self.table, self.table_at = st.empty(), 0.0
 

@@ -20,11 +20,11 @@ class TrainingCharts:
         self.pinned = pinned_runs()
         self.log_loss, self.show_error = True, False
         if live.history is not None:  # nothing to scale before the first run
-            t1, t2, _ = st.columns([1, 1, 2])
+            t1, t2, _ = st.container(key="chart_toggles").columns([1, 1, 2])
             self.log_loss = t1.toggle("Log-scale loss", value=True, key="log_loss")
             if not live.cfg.is_sweep:  # a sweep always shows each run's distance to the true weights
                 self.show_error = t2.toggle("Show |w - w*| instead", value=False, key="show_error")
-        left, right = st.columns(2)
+        left, right = st.container(key="chart_pair").columns(2)  # stacked on a narrow screen (dashboard.COMPACT)
         self.loss, self.weights = left.empty(), right.empty()
 
     def draw(self, live: LiveRun, final: bool = True) -> None:
