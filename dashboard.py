@@ -16,6 +16,7 @@ from linviz_app import code_tab, compare_tab, ladder_tab, landscape_tab, present
 from linviz_app.board import STATUS_S, Board
 from linviz_app.controls import controls_ui
 from linviz_app.data_tab import data_ui
+from linviz_app.i18n import t
 from linviz_app.live import ACTIVE, LiveRun, Status
 from linviz_app.redraw import redraw_interval
 from linviz_app.safe import md_escape
@@ -24,13 +25,13 @@ from linviz_app.st_internals import wait_until_sent
 from linviz_app.training_cap import TRAINING_CAP
 
 WAIT_S = 0.25  # while waiting for a training slot, look again this often
-TABS = {  # title -> the tab's *_ui(cfg, live), which returns its live view or None
-    "Training": training_tab.training_ui,
-    "Data": data_ui,
-    "Loss landscape": landscape_tab.landscape_ui,
-    "Learning-rate ladder": ladder_tab.ladder_ui,
-    "Compare runs": compare_tab.compare_ui,
-    "Show me the code": code_tab.code_ui,
+TABS = {  # id (its title: the locale's tab.<id>) -> the tab's *_ui(cfg, live), which returns its live view or None
+    "training": training_tab.training_ui,
+    "data": data_ui,
+    "landscape": landscape_tab.landscape_ui,
+    "ladder": ladder_tab.ladder_ui,
+    "compare": compare_tab.compare_ui,
+    "code": code_tab.code_ui,
 }
 COMPACT = """<style>.block-container {padding-top: 3.6rem; padding-bottom: 1rem;}
 [class*=st-key-] > [data-testid=stHorizontalBlock] {flex-wrap: wrap; row-gap: 0.6rem;}
@@ -61,11 +62,11 @@ def main():
     speed = controls_ui(live, can_train=cfg is not None)
     messages_ui(url_errors, errors, cfg, live)
     board = Board(st.empty(), st.empty())  # status line and progress bar: above the tabs, seen from every tab
-    tabs = st.tabs(list(TABS), key="tab", on_change="rerun")  # only the open tab's content is built and sent
-    for (title, tab_ui), tab in zip(TABS.items(), tabs):
+    tabs = st.tabs([t(f"tab.{name}") for name in TABS], key="tab", on_change="rerun")  # only the open tab is built
+    for (name, tab_ui), tab in zip(TABS.items(), tabs):
         if tab.open:
             with tab:
-                board.add(title, tab_ui(cfg, live))
+                board.add(name, tab_ui(cfg, live))
     board.draw(live)
     run_live(live, board, speed)
 

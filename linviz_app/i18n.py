@@ -10,12 +10,14 @@ import streamlit as st
 LANGS = {"en": "English", "zh": "中文"}
 STRINGS = {code: import_module(f"linviz_app.locales.{code}").STRINGS for code in LANGS}
 KEY = "lang"  # the switch's session key; the link's `lang` follows it
+SHOWN = "lang_shown"  # the language the page was last drawn in
 
 
 def current() -> str:
     """The page's language: the switch once drawn, else the link that opened the session (English if neither)."""
     if KEY not in st.session_state:
         st.session_state[KEY] = st.query_params.get(KEY) if st.query_params.get(KEY) in LANGS else "en"
+        st.session_state[SHOWN] = st.session_state[KEY]
     return st.session_state[KEY]
 
 
@@ -26,7 +28,13 @@ def t(key: str, **values) -> str:
 
 
 def _follow_switch() -> None:
-    if st.session_state[KEY] == "en":
+    """After a switch: the link follows, and the open tab stays open under its name in the new language."""
+    new, old = st.session_state[KEY], st.session_state.get(SHOWN, "en")
+    names = {text: key for key, text in STRINGS[old].items() if key.startswith("tab.")}
+    if st.session_state.get("tab") in names:
+        st.session_state["tab"] = STRINGS[new][names[st.session_state["tab"]]]
+    st.session_state[SHOWN] = new
+    if new == "en":
         st.query_params.pop(KEY, None)
     else:
         st.query_params[KEY] = st.session_state[KEY]

@@ -28,3 +28,14 @@ def test_english_is_the_default_and_unchanged():
     at = app()
     assert at.button(key="btn_train").label == "Train"
     assert "lang" not in at.query_params
+
+
+def test_switching_language_keeps_the_open_tab_and_the_run():
+    at = train(app({"epochs": "5"}))
+    at.session_state["tab"] = "Data"
+    at.run()
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert not at.exception
+    assert at.session_state["tab"] == "数据"
+    assert at.session_state["live"].state.epoch == 5  # the run on screen is kept
+    assert at.query_params["lang"] in ("zh", ["zh"])

@@ -17,4 +17,10 @@ STRINGS = {
     "controls.reset_help": "Clear the run and its charts",
     "controls.shortcut": "{what} (shortcut: {letter})",
     "controls.speed": "Speed (epochs per second)",
+    "tab.training": "Training",
+    "tab.data": "Data",
+    "tab.landscape": "Loss landscape",
+    "tab.ladder": "Learning-rate ladder",
+    "tab.compare": "Compare runs",
+    "tab.code": "Show me the code",
 }

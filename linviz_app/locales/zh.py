@@ -18,4 +18,10 @@ STRINGS = {
     "controls.reset_help": "清除本次训练及其图表",
     "controls.shortcut": "{what}（快捷键：{letter}）",
     "controls.speed": "速度（每秒训练轮数）",
+    "tab.training": "训练过程",
+    "tab.data": "数据",
+    "tab.landscape": "损失曲面",
+    "tab.ladder": "学习率阶梯",
+    "tab.compare": "比较训练",
+    "tab.code": "查看代码",
 }
