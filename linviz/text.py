@@ -34,7 +34,8 @@ def fmt_value(v) -> str:
     if isinstance(v, float):
         return fmt_number(v)
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 10**30:
-        return f"a number of about {int(v.bit_length() * 0.30103):,} digits"
+        from .say import Msg  # noqa: PLC0415 (say imports the locales, which need nothing from here)
+        return Msg("value.digits", n=f"{int(v.bit_length() * 0.30103):,}")
     if isinstance(v, (list, tuple)) and len(v) > 8:
         return "[" + ", ".join(fmt_value(x) for x in v[:8]) + f", ... ({len(v):,} values)]"
     return repr(v) if isinstance(v, str) else str(v)

@@ -1,14 +1,18 @@
-"""The page's words in English and Simplified Chinese (中文): one module per language in linviz_app/locales/, each a
-dict with the same keys, so a third language is one more file. `t(key, **values)` gives the text in the page's
-language. The language: the sidebar's switch, kept in the link (`?lang=zh`, a page parameter like `view`, not a
-setting); English by default. Numbers, code and the tutorial's own printed line stay as they are.
-"""
-from importlib import import_module
+"""The page's language: English or Simplified Chinese (中文), chosen in the sidebar and kept in the link (`?lang=zh`, a
+page parameter like `view`, not a setting); English by default. The words themselves are in linviz/locales/ (one
+file per language, core messages and the page's alike; see linviz/say.py).
 
+`t(key, **values)` says a key in the page's language; `tr(text)` says a core message (a Msg: a field's error, an
+outcome sentence) in it and leaves a user's own text as it is. Numbers, code and the tutorial's printed line stay.
+
+Without `?lang=` the page follows the browser's language (`st.context.locale`, navigator.language, sent by the
+browser when the session starts): a Chinese browser reads Chinese, any other English.
+"""
 import streamlit as st
 
-LANGS = {"en": "English", "zh": "中文"}
-STRINGS = {code: import_module(f"linviz_app.locales.{code}").STRINGS for code in LANGS}
+from linviz.say import LANGS, TEXTS, say, say_in
+
+STRINGS = TEXTS  # lang -> key -> text
 KEY = "lang"  # the switch's session key; the link's `lang` follows it
 SHOWN = "lang_shown"  # the language the page was last drawn in
 
@@ -16,15 +20,28 @@ SHOWN = "lang_shown"  # the language the page was last drawn in
 def current() -> str:
     """The page's language: the switch once drawn, else the link that opened the session (English if neither)."""
     if KEY not in st.session_state:
-        st.session_state[KEY] = st.query_params.get(KEY) if st.query_params.get(KEY) in LANGS else "en"
+        st.session_state[KEY] = st.query_params.get(KEY) if st.query_params.get(KEY) in LANGS else browser_lang()
         st.session_state[SHOWN] = st.session_state[KEY]
     return st.session_state[KEY]
 
 
-def t(key: str, **values) -> str:
-    """`key`'s text in the page's language, with `values` filled in."""
-    text = STRINGS[current()][key]
-    return text.format(**values) if values else text
+def browser_lang() -> str:
+    """The browser's language when it is one of ours (a zh-CN or zh-TW browser reads Chinese), else English."""
+    try:
+        locale = (st.context.locale or "").lower()
+    except Exception:  # noqa: BLE001 (no browser: AppTest, bare mode)
+        locale = ""
+    return next((code for code in LANGS if locale.split("-")[0] == code), "en")
+
+
+def t(key: str, /, **values) -> str:
+    """`key`'s text in the page's language, with `values` filled in (Msg values said in it too)."""
+    return say(current(), key, **values)
+
+
+def tr(text):
+    """A core message (Msg) in the page's language; any other text or value as it is."""
+    return say_in(text, current())
 
 
 def _follow_switch() -> None:
