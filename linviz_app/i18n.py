@@ -9,6 +9,7 @@ Without `?lang=` the page follows the browser's language (`st.context.locale`, n
 browser when the session starts): a Chinese browser reads Chinese, any other English.
 """
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from linviz.say import LANGS, TEXTS, say, say_in
 
@@ -18,7 +19,10 @@ SHOWN = "lang_shown"  # the language the page was last drawn in
 
 
 def current() -> str:
-    """The page's language: the switch once drawn, else the link that opened the session (English if neither)."""
+    """The page's language: the switch once drawn, else the link that opened the session, else the browser's.
+    Outside a page's script run (a test building a chart, a benchmark) English."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return "en"
     if KEY not in st.session_state:
         st.session_state[KEY] = st.query_params.get(KEY) if st.query_params.get(KEY) in LANGS else browser_lang()
         st.session_state[SHOWN] = st.session_state[KEY]
