@@ -3,9 +3,16 @@ texts fill in are the same in each, and the page opens and trains in each langua
 import string
 
 import pytest
-from helpers_page import app, train
+from helpers_page import app, english_left, open_tab, plain, train
+from hypothesis import example, given, settings
+from strategies import configs, query_texts
 
+from linviz import to_query
 from linviz_app import i18n
+from linviz_app.widgets import KEY
+
+TABS = [key.removeprefix("tab.") for key in i18n.STRINGS["en"] if key.startswith("tab.")]
+PAGE = settings(max_examples=max(6, settings.default.max_examples // 4))  # each example runs the page ~2 times
 
 
 @pytest.mark.parametrize("lang", [code for code in i18n.LANGS if code != "en"])
@@ -39,3 +46,57 @@ def test_switching_language_keeps_the_open_tab_and_the_run():
     assert at.session_state["tab"] == "数据"
     assert at.session_state["live"].state.epoch == 5  # the run on screen is kept
     assert at.query_params["lang"] in ("zh", ["zh"])
+
+
+# --- The whole Chinese page: no English word left, in every tab, in every state a lecture reaches ---------------
+# english_left (helpers_page.py) reads every label, help text, option, message, table header and chart word the
+# page shows; code blocks, numbers, link keys and the tutorial's printed line are kept as they are.
+SCENES = {  # a state of the page -> the link that reaches it (trained at max speed)
+    "the tutorial, trained": {"epochs": "30"},
+    "diverged": {"lr": "1e-3", "epochs": "20"},
+    "a sweep of three lrs": {"lr": "1e-5,3e-5,9e-5", "epochs": "20"},
+    "noisy labels, a test split, momentum, a step schedule": {
+        "noise_std": "5", "test_fraction": "0.3", "optimizer": "momentum", "schedule": "step", "epochs": "20"},
+    "fewer samples than weights": {"samples": "2", "epochs": "20"},
+    "standardised, adam, presenter view": {"standardize": "true", "optimizer": "adam", "lr": "0.1",
+                                           "view": "presenter", "epochs": "20"},
+    "bad settings in the link": {"samples": "abc", "weights": "2,x", "momentum": "7", "view": "nope"},
+}
+
+
+@pytest.mark.parametrize("scene", list(SCENES))
+def test_every_tab_of_the_chinese_page_is_chinese(scene):
+    at = train(app({"lang": "zh", **SCENES[scene]}))
+    assert not at.exception
+    for tab in TABS:
+        at = open_tab(at, i18n.STRINGS["zh"][f"tab.{tab}"])
+        assert not at.exception, tab
+        assert english_left(at) == [], f"{scene}, {tab} tab"
+
+
+def test_a_bad_value_typed_into_the_sidebar_is_named_in_chinese():
+    at = app({"lang": "zh"})
+    at.text_input(key=KEY["true_weights"]).set_value("2, 3, x").run()
+    shown = " ".join(plain(e.value) for kind in ("error", "warning", "caption", "markdown") for e in at.get(kind))
+    assert "真实权重（weights）：收到 '2, 3, x'。'x' 不是一个数。" in shown
+    assert english_left(at) == []
+    assert at.button(key="btn_train").disabled
+
+
+@PAGE
+@given(query_texts())
+@example({"samples": "4600000"})
+@example({"weights": "1" * 5000})
+def test_any_link_on_the_chinese_page_is_answered_in_chinese(query):
+    at = app({**query, "lang": "zh"})
+    assert not at.exception
+    assert english_left(at) == [], query
+
+
+@PAGE
+@given(configs(max_cells=1500, max_epochs=3))
+def test_any_valid_run_ends_in_chinese(cfg):
+    at = train(app({**to_query(cfg), "lang": "zh"}))
+    assert not at.exception
+    assert at.session_state["live"].status == "done"
+    assert english_left(at) == [], to_query(cfg)
