@@ -64,7 +64,7 @@ KEPT_WORDS = {
     "optim", "pytorch", "nn", "linear", "mseloss", "epoch", "loss", "csv", "json", "url", "plotly", "streamlit",
     "randint", "random", "python", "english", "language", "apple", "gpu", "float", "int", "numpy", "std", "rms",
     "true", "false", "mse", "py", "zh", "en", "lang", "view", "presenter", "http", "https", "localhost", "sub",
-    "sup", "br", "extra", "linviz", "html", "png", "svg", "log", "speed", "max",
+    "sup", "br", "extra", "linviz", "html", "png", "svg", "log", "speed", "max", "gib", "mib",
 }
 
 
