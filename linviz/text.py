@@ -37,7 +37,7 @@ def fmt_value(v, words: bool = False) -> str:
     if isinstance(v, float):
         return fmt_number(v)
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 10**30:
-        from .say import Msg  # noqa: PLC0415 (say imports the locales, which need nothing from here)
+        from .say import Msg
         return Msg("value.digits", n=f"{int(v.bit_length() * 0.30103):,}")
     if isinstance(v, (list, tuple)) and len(v) > 8:
         head = ", ".join(fmt_value(x) for x in v[:8])

@@ -84,5 +84,6 @@ STRINGS = {
 }
 
 # WIP (issue 11): helpers' sections, merged into this file before the branch lands
-from linviz.locales.parts import merged  # noqa: E402
+from linviz.locales.parts import merged
+
 STRINGS |= merged("zh")
