@@ -16,7 +16,7 @@ from linviz_app import code_tab, compare_tab, ladder_tab, landscape_tab, present
 from linviz_app.board import STATUS_S, Board
 from linviz_app.controls import controls_ui
 from linviz_app.data_tab import data_ui
-from linviz_app.i18n import t
+from linviz_app.i18n import t, tr
 from linviz_app.live import ACTIVE, LiveRun, Status
 from linviz_app.redraw import redraw_interval
 from linviz_app.safe import md_escape
@@ -46,7 +46,7 @@ if torch.get_num_threads() != 1:
 
 
 def main():
-    st.set_page_config(page_title="linviz: watch PyTorch learn", page_icon="📉", layout="wide",
+    st.set_page_config(page_title=t("page.browser_title"), page_icon="📉", layout="wide",
                        initial_sidebar_state=presenter.sidebar_state())  # folded in the presenter view
     presenter.apply()
     url_errors = widgets.init_from_url()
@@ -58,7 +58,7 @@ def main():
     sidebar.run_footer_ui(live)
 
     st.html(COMPACT)
-    st.markdown("### Watch PyTorch learn **y = w · x**")
+    st.markdown(t("page.title"))
     speed = controls_ui(live, can_train=cfg is not None)
     messages_ui(url_errors, errors, cfg, live)
     board = Board(st.empty(), st.empty())  # status line and progress bar: above the tabs, seen from every tab
@@ -75,18 +75,17 @@ def messages_ui(url_errors: dict, errors: dict, cfg, live: LiveRun) -> None:
     """Above the tabs: a link's unusable settings (one box, however many), why Train is off, long runs, and
     what the run has to say once (e.g. why it ended)."""
     if url_errors:  # one box: the charts stay in view
-        items = [f"- {md_escape(m)}" for m in url_errors.values()]
-        more = [f"- and {len(items) - 5} more"] if len(items) > 5 else []
-        st.warning("\n".join(["Settings in this link that were not usable, so their defaults are used instead:",
-                               *items[:5], *more]))
+        items = [f"- {md_escape(tr(m))}" for m in url_errors.values()]
+        more = [f"- {t('page.and_more', n=len(items) - 5)}"] if len(items) > 5 else []
+        st.warning("\n".join([t("page.link_unusable"), *items[:5], *more]))
     if errors:
-        st.error("Fix the highlighted settings in the sidebar to train.")
+        st.error(t("page.fix_sidebar"))
     elif long_run_warning(cfg):
-        st.warning(long_run_warning(cfg))
+        st.warning(tr(long_run_warning(cfg)))
     if live.status in ACTIVE and live.cfg != cfg and long_run_warning(live.cfg):
-        st.warning(long_run_warning(live.cfg))  # e.g. the ladder: its sweep, not the sidebar's settings
+        st.warning(tr(long_run_warning(live.cfg)))  # e.g. the ladder: its sweep, not the sidebar's settings
     if live.notice:
-        st.info(md_escape(live.notice))
+        st.info(md_escape(tr(live.notice)))
 
 
 def run_live(live: LiveRun, board: Board, speed) -> None:
@@ -99,8 +98,7 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
     if live.status != Status.RUNNING:
         return
     while not TRAINING_CAP.try_acquire():
-        board.status.warning(f"Waiting for a free slot: {TRAINING_CAP.busy} runs are training on this server "
-                             "right now. Yours starts as soon as one finishes.")
+        board.status.warning(t("page.waiting", busy=TRAINING_CAP.busy))
         time.sleep(WAIT_S)
         if live.status != Status.RUNNING:
             return

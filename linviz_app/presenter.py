@@ -9,8 +9,9 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from linviz.say import Msg
 from linviz.text import clip
-from linviz_app.i18n import LANGS, STRINGS
+from linviz_app.i18n import LANGS, t
 
 PAGE_PARAMS = {"view": ("presenter",), "lang": tuple(LANGS)}  # link keys that shape the page: key -> allowed values
 KEY = "presenter"  # the toggle's session key; the URL's `view` follows it
@@ -30,7 +31,8 @@ html {font-size: 20px;}
 
 def split_link(params: Mapping[str, str]) -> tuple[dict, dict, dict]:
     """A link's query parameters as (page parameters, settings, {key: message} for a page parameter whose value
-    is not allowed). Unknown keys stay with the settings, whose check names them.
+    is not allowed: a Msg, said in the page's language where it is shown, since a link is read before the page
+    knows its language). Unknown keys stay with the settings, whose check names them.
 
     >>> split_link({"view": "presenter", "lr": "2e-5", "colour": "red"})
     ({'view': 'presenter'}, {'lr': '2e-5', 'colour': 'red'}, {})
@@ -45,10 +47,9 @@ def split_link(params: Mapping[str, str]) -> tuple[dict, dict, dict]:
             page[key] = value
         elif key == "lang":
             allowed = ", ".join(f"{code} ({name})" for code, name in LANGS.items())
-            errors[key] = STRINGS["en"]["lang.bad_link"].format(value=repr(clip(str(value), 60)), allowed=allowed)
+            errors[key] = Msg("lang.bad_link", value=repr(clip(str(value), 60)), allowed=allowed)
         else:
-            errors[key] = (f"View ({key}): got {clip(str(value), 60)!r}. The only view a link can open is presenter "
-                           "(?view=presenter); the normal page is shown.")
+            errors[key] = Msg("page.view_bad_link", key=key, value=repr(clip(str(value), 60)))
     return page, settings, errors
 
 
@@ -92,6 +93,4 @@ def _follow_toggle() -> None:
 def toggle_ui(where=st) -> None:
     """The visible way in and out: a toggle, which keeps `?view=presenter` in the address bar while on."""
     is_on()  # seeds the toggle from the link on a session's first run
-    where.toggle("Presenter view", key=KEY, on_change=_follow_toggle,
-                 help="Larger type and charts for a projector, the sidebar folded (its arrow at the top left "
-                      "opens it). Share the address bar's link to open the page this way.")
+    where.toggle(t("page.presenter"), key=KEY, on_change=_follow_toggle, help=t("page.presenter_help"))

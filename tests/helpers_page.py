@@ -96,7 +96,7 @@ def _fig_texts(fig: dict) -> list[str]:
 def page_texts(at: AppTest) -> list[str]:
     """Every text a person reads on the page as AppTest sees it: messages, labels, help, options, tab names,
     table headers and the charts' words (code blocks excepted: code stays code)."""
-    out = []
+    out: list[str] = []
     for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "header", "subheader",
                  "exception"):
         out += [plain(str(e.value)) for e in at.get(kind)]
@@ -107,12 +107,12 @@ def page_texts(at: AppTest) -> list[str]:
             for attr in ("label", "help", "placeholder"):
                 v = getattr(e.proto, attr, "") if hasattr(e, "proto") else ""
                 out.append(str(v or ""))
-            out += [str(o) for o in getattr(e.proto, "options", []) or []]
+            out += [getattr(o, "content", o) for o in getattr(e.proto, "options", []) or []]  # a button group's: protos
     for e in at.get("arrow_data_frame"):
         out += [str(c) for c in e.value.columns]
     for fig in charts(at):
         out += _fig_texts(fig)
-    return [x for x in out if x]
+    return [str(x) for x in out if x]
 
 
 def english_left(at: AppTest) -> list[str]:
@@ -121,7 +121,8 @@ def english_left(at: AppTest) -> list[str]:
     kept = KEPT_WORDS | {f.key.lower() for f in FIELDS} | {w for f in FIELDS for w in f.key.lower().split("_")}
     left = []
     for text in page_texts(at):
-        no_code = re.sub(r"`[^`]*`|https?://\S+|\?[\w=&,.\-]+|\b[A-Za-z]\w*\(\S*\)|<[^>]+>", " ", text)
+        # code, links, calls, HTML tags and a user's own text echoed back in quotes ('abc') are not ours to translate
+        no_code = re.sub(r"`[^`]*`|https?://\S+|\?[\w=&,.\-]+|\b[A-Za-z]\w*\(\S*\)|<[^>]+>|'[^']*'", " ", text)
         words = [w for w in re.findall(r"[A-Za-z]{3,}", no_code) if w.lower() not in kept]
         if words:
             left.append(f"{words[:5]} in {text[:120]!r}")
