@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from linviz.text import fmt_number
-from linviz_app.i18n import t
+from linviz_app.i18n import t, tr
 
 # Okabe-Ito (colour-blind safe), strongest first, then Paul Tol's muted colours for weights 9..12
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933",
@@ -86,9 +86,9 @@ def loss_figure(v: dict, log_y: bool = True, pinned=()) -> go.Figure:
 
 def pinned_traces(pinned, log_y: bool) -> list:
     """Pinned runs ({label, epoch, loss}) as faint grey dotted lines."""
-    return [scatter(p["epoch"], _positive(np.asarray(p["loss"]), log_y), name=p["label"],
+    return [scatter(p["epoch"], _positive(np.asarray(p["loss"]), log_y), name=tr(p["label"]),
                      line={"color": "#9A9A9A", "width": 2, "dash": "dot"}, opacity=0.7,
-                     hovertemplate=f"%{{y:.4g}}<extra>{p['label']}</extra>") for p in pinned]
+                     hovertemplate=f"%{{y:.4g}}<extra>{tr(p['label'])}</extra>") for p in pinned]
 
 
 def lr_change_marks(v: dict, at_most: int = 6) -> tuple[list, list]:

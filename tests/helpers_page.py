@@ -61,11 +61,13 @@ def train(at: AppTest) -> AppTest:
 # printed line (`Epoch [k/E], Loss: x`), product names, and the language switch's own names.
 KEPT_WORDS = {
     "lr", "sgd", "adam", "momentum", "constant", "step", "exp", "auto", "cpu", "cuda", "mps", "nan", "inf", "torch",
-    "optim", "pytorch", "nn", "linear", "mseloss", "epoch", "loss", "csv", "json", "url", "plotly", "streamlit",
+    "optim", "pytorch", "nn", "linear", "mseloss", "csv", "json", "url", "plotly", "streamlit",
     "randint", "random", "python", "english", "language", "apple", "gpu", "float", "int", "numpy", "std", "rms",
     "true", "false", "mse", "py", "zh", "en", "lang", "view", "presenter", "http", "https", "localhost", "sub",
     "sup", "br", "extra", "linviz", "html", "png", "svg", "log", "speed", "max", "gib", "mib",
 }
+
+GLOSSED = {"epoch", "loss"}  # lower case, as a term glossed in Chinese text (训练一轮（一个 epoch）); "Epoch" is English
 
 
 def _fig_texts(fig: dict) -> list[str]:
@@ -117,13 +119,13 @@ def page_texts(at: AppTest) -> list[str]:
 
 def english_left(at: AppTest) -> list[str]:
     """The texts on the page that still read as English (a word of 3+ letters that is not kept as it is)."""
-    from linviz.fields import FIELDS  # noqa: PLC0415
+    from linviz.fields import FIELDS
     kept = KEPT_WORDS | {f.key.lower() for f in FIELDS} | {w for f in FIELDS for w in f.key.lower().split("_")}
     left = []
     for text in page_texts(at):
         # code, links, calls, HTML tags and a user's own text echoed back in quotes ('abc') are not ours to translate
-        no_code = re.sub(r"`[^`]*`|https?://\S+|\?[\w=&,.\-]+|\b[A-Za-z]\w*\(\S*\)|<[^>]+>|'[^']*'", " ", text)
-        words = [w for w in re.findall(r"[A-Za-z]{3,}", no_code) if w.lower() not in kept]
+        no_code = re.sub(r"`[^`]*`|https?://\S+|\?[\w=&,.\-]+|\b[A-Za-z]\w*\(\S*\)|<[^>]+>|'[^']*'|Epoch \[[^\]]*\], Loss", " ", text)
+        words = [w for w in re.findall(r"[A-Za-z]{3,}", no_code) if w.lower() not in kept and w not in GLOSSED]
         if words:
             left.append(f"{words[:5]} in {text[:120]!r}")
     return left
