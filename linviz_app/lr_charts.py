@@ -21,9 +21,12 @@ def lr_band_figure(lrs: np.ndarray, kinds: list[str], lr: float, threshold: floa
                                    hovertemplate=t("tabs.lr.band_hover", lr="%{x:.2g}", kind=name)
                                    + "<extra></extra>"))
     you = t("tabs.lr.your_lr")
+    span = np.log10([np.min(lrs), np.max(lrs)])  # near an end of the band the label leans inwards, not off the chart
+    at = (np.log10(lr) - span[0]) / max(span[1] - span[0], 1e-12)
+    side = "top left" if at > 0.85 else "top right" if at < 0.15 else "top center"
     traces.append({"type": "scatter", "x": [lr], "y": [0.0], "mode": "markers+text", "name": you,
                    "marker": {"symbol": "triangle-down", "size": 16, "color": "#000"}, "text": [you],
-                   "textposition": "top center", "showlegend": False, "hoverinfo": "skip"})
+                   "textposition": side, "showlegend": False, "hoverinfo": "skip"})
     layout = {"height": 150, "margin": {"l": 8, "r": 8, "t": 18, "b": 30}, "template": "plotly_white",
               "font": {"size": 12}, "showlegend": False,
               "xaxis": {"type": "log", "exponentformat": "power", "tickfont": {"size": 11}},

@@ -17,7 +17,9 @@ KEPT = KEPT_WORDS | {f.key.lower() for f in FIELDS} | {w for f in FIELDS for w i
 # What a person reads: the page's text without code blocks, plus the charts' own words (titles, axes, legends).
 READ_JS = """() => {
   const app = document.querySelector('[data-testid=stApp]').cloneNode(true);
-  app.querySelectorAll('[data-testid=stCode], pre, code, style, script, .modebar').forEach(e => e.remove());
+  // code stays code; Streamlit's own words: its icons' ligature names and the keyboard user's "Skip to main content"
+  app.querySelectorAll('[data-testid=stCode], pre, code, style, script, .modebar, [data-testid=stIconMaterial], '
+                       + '[data-testid=stSkipToContent]').forEach(e => e.remove());
   const svg = [...document.querySelectorAll('.gtitle, .xtitle, .ytitle, .legendtext, .annotation-text, .cbtitle')]
     .map(e => e.textContent);
   return app.innerText + '\\n' + svg.join('\\n');
@@ -39,7 +41,7 @@ def english_words(page) -> list[str]:
 
 def wait_until_finished(page, timeout_s: float = 60) -> None:
     """The run's outcome sentence is on screen (the Train button is offered again)."""
-    page.locator(".st-key-btn_train button:not([disabled])").wait_for(timeout=timeout_s * 1000)
+    page.locator(".st-key-btn_train button:not([disabled])").first.wait_for(timeout=timeout_s * 1000)
     page.locator("[data-testid=stAlert]").first.wait_for(timeout=timeout_s * 1000)
     wait_idle(page)
 
@@ -55,8 +57,9 @@ def test_the_chinese_page_renders_chinese_glyphs_and_has_no_english_left(open_pa
     assert page.evaluate(GLYPHS_JS), "no CJK font: install fonts-noto-cjk (see .ci/run)"
     shot(page, "zh-01-first-load")
     assert english_words(page) == []
-    page.locator(".st-key-btn_train button").click()
+    page.locator(".st-key-btn_train button").first.click()
     wait_until_finished(page)
+    page.get_by_text("第 150 轮，共 150 轮").first.wait_for()
     page.locator(CHART).first.wait_for()
     shot(page, "zh-02-trained")
     assert english_words(page) == []
@@ -68,16 +71,16 @@ def test_the_chinese_page_renders_chinese_glyphs_and_has_no_english_left(open_pa
 
 def test_a_divergence_and_a_bad_input_read_in_chinese(open_page):
     page = open_page("?lang=zh&lr=1e-3&epochs=20")
-    page.locator(".st-key-btn_train button").click()
+    page.locator(".st-key-btn_train button").first.click()
     wait_until_finished(page)
     shot(page, "zh-08-diverged")
     assert "发散" in page.evaluate(READ_JS)
     assert english_words(page) == []
-    box = page.locator(".st-key-w_samples input")
-    box.fill("abc")
+    box = page.locator(".st-key-cfg_true_weights input")
+    box.fill("2, 3, x")
     box.press("Enter")
     wait_idle(page)
-    page.get_by_text("样本数（samples）：收到 'abc'").first.wait_for()
+    page.get_by_text("真实权重（weights）：收到 '2, 3, x'。'x' 不是一个数。").first.wait_for()
     shot(page, "zh-09-bad-input")
     assert english_words(page) == []
 
@@ -98,12 +101,11 @@ def test_a_chinese_browser_gets_chinese_and_an_english_link_stays_english(chromi
 
 def test_switching_language_mid_run_keeps_the_run(open_page):
     page = open_page("?epochs=400")
-    page.locator("[data-testid=stSelectSlider]").first.wait_for()
-    page.locator(".st-key-btn_train button").click()
+    page.locator(".st-key-btn_train button").first.click()
     page.get_by_text(re.compile(r"Epoch [1-9][\d,]* of 400")).first.wait_for()
-    page.get_by_role("button", name="中文").click()
+    page.locator(".st-key-lang button", has_text="中文").click()
     page.get_by_role("tab", name=ZH["tab.training"]).wait_for()
     assert "lang=zh" in page.url
     wait_until_finished(page, 120)
     shot(page, "zh-10-switched-mid-run")
-    assert "400" in page.evaluate(READ_JS)  # the run went on to its last epoch, not restarted or lost
+    assert "第 400 轮，共 400 轮" in page.evaluate(READ_JS)  # the run went on to its end in Chinese, not lost
