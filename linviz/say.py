@@ -42,6 +42,14 @@ def say_in(text, lang: str):
     return say(lang, text.key, **text.values) if isinstance(text, Msg) else text
 
 
-def join(parts, lang: str, sep: str = " ") -> str:
-    """Several pieces (Msg or plain text) said in `lang`, one after another."""
-    return sep.join(str(say_in(p, lang)) for p in parts if p)
+def lang_code(text) -> str | None:
+    """A language as a link or a browser names it -> one of LANGS, or None: "zh", "zh-CN", "ZH_tw", "cn" -> "zh".
+
+    >>> lang_code("zh-CN"), lang_code("EN"), lang_code("fr"), lang_code(None)
+    ('zh', 'en', None, None)
+    """
+    if not isinstance(text, str):
+        return None
+    code = text.strip().lower().replace("_", "-").split("-")[0]
+    code = {"cn": "zh"}.get(code, code)
+    return code if code in LANGS else None

@@ -11,7 +11,7 @@ browser when the session starts): a Chinese browser reads Chinese, any other Eng
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from linviz.say import LANGS, TEXTS, say, say_in
+from linviz.say import LANGS, TEXTS, lang_code, say, say_in
 
 STRINGS = TEXTS  # lang -> key -> text
 KEY = "lang"  # the switch's session key; the link's `lang` follows it
@@ -24,18 +24,19 @@ def current() -> str:
     if get_script_run_ctx(suppress_warning=True) is None:
         return "en"
     if KEY not in st.session_state:
-        st.session_state[KEY] = st.query_params.get(KEY) if st.query_params.get(KEY) in LANGS else browser_lang()
+        st.session_state[KEY] = lang_code(st.query_params.get(KEY)) or browser_lang()
         st.session_state[SHOWN] = st.session_state[KEY]
     return st.session_state[KEY]
 
 
 def browser_lang() -> str:
-    """The browser's language when it is one of ours (a zh-CN or zh-TW browser reads Chinese), else English."""
+    """The browser's language when it is one of ours (a zh-CN or zh-TW browser reads Simplified Chinese), else
+    English."""
     try:
-        locale = (st.context.locale or "").lower()
+        locale = st.context.locale
     except Exception:  # noqa: BLE001 (no browser: AppTest, bare mode)
-        locale = ""
-    return next((code for code in LANGS if locale.split("-")[0] == code), "en")
+        locale = None
+    return lang_code(locale) or "en"
 
 
 def t(key: str, /, **values) -> str:
@@ -49,20 +50,20 @@ def tr(text):
 
 
 def _follow_switch() -> None:
-    """After a switch: the link follows, and the open tab stays open under its name in the new language."""
+    """After a switch: the link follows (`lang` stays in it, so a reload or a shared link keeps the choice even
+    where the browser's language differs), and the open tab stays open under its name in the new language."""
     new, old = st.session_state[KEY], st.session_state.get(SHOWN, "en")
+    if new not in LANGS:  # nothing chosen (the switch is `required`, but a session state can still say None)
+        st.session_state[KEY] = new = old
     names = {text: key for key, text in STRINGS[old].items() if key.startswith("tab.")}
     if st.session_state.get("tab") in names:
         st.session_state["tab"] = STRINGS[new][names[st.session_state["tab"]]]
     st.session_state[SHOWN] = new
-    if new == "en":
-        st.query_params.pop(KEY, None)
-    else:
-        st.query_params[KEY] = st.session_state[KEY]
+    st.query_params[KEY] = new
 
 
 def switch_ui(where=st) -> None:
     """The language switch (English / 中文), which keeps `?lang=` in the address bar."""
     current()  # seeds the switch from the link on a session's first run
     where.segmented_control(t("lang.label"), list(LANGS), format_func=LANGS.get, key=KEY, on_change=_follow_switch,
-                            help=t("lang.help"))
+                            help=t("lang.help"), required=True)  # a click on the chosen one does not unselect it

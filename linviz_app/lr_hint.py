@@ -47,7 +47,7 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
         note = tr(a.note)
         st.caption(note[:1].upper() + note[1:])
     if a.notes:  # rank (many weights fit the samples), several stable ranges, estimates
-        st.caption(" ".join(tr(n) for n in a.notes))
+        st.caption(t("page.hint.notes_sep").join(tr(n) for n in a.notes))
 
 
 def _epochs_text(epochs: float, to: Msg) -> Msg | str:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from linviz.say import Msg
+from linviz.say import Msg, lang_code
 from linviz.text import clip
 from linviz_app.i18n import LANGS, t
 
@@ -45,6 +45,8 @@ def split_link(params: Mapping[str, str]) -> tuple[dict, dict, dict]:
             settings[key] = value
         elif value in PAGE_PARAMS[key]:
             page[key] = value
+        elif key == "lang" and lang_code(value):  # ?lang=zh-CN, ?lang=ZH, ?lang=cn: Chinese
+            page[key] = lang_code(value)
         elif key == "lang":
             allowed = ", ".join(f"{code} ({name})" for code, name in LANGS.items())
             errors[key] = Msg("lang.bad_link", value=repr(clip(str(value), 60)), allowed=allowed)

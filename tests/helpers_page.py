@@ -117,15 +117,19 @@ def page_texts(at: AppTest) -> list[str]:
     return [str(x) for x in out if x]
 
 
-def english_left(at: AppTest) -> list[str]:
-    """The texts on the page that still read as English (a word of 3+ letters that is not kept as it is)."""
+def english_words(text: str) -> list[str]:
+    """The English words in a text meant to be Chinese: a word of 3+ letters that is not kept as it is. A setting's
+    link key counts only where a message names it, in brackets after its label (样本数（samples）), in a link
+    or in a list of the keys."""
     from linviz.fields import FIELDS
-    kept = KEPT_WORDS | {f.key.lower() for f in FIELDS} | {w for f in FIELDS for w in f.key.lower().split("_")}
-    left = []
-    for text in page_texts(at):
-        # code, links, calls, HTML tags and a user's own text echoed back in quotes ('abc') are not ours to translate
-        no_code = re.sub(r"`[^`]*`|https?://\S+|\?[\w=&,.\-]+|\b[A-Za-z]\w*\(\S*\)|<[^>]+>|'[^']*'|Epoch \[[^\]]*\], Loss", " ", text)
-        words = [w for w in re.findall(r"[A-Za-z]{3,}", no_code) if w.lower() not in kept and w not in GLOSSED]
-        if words:
-            left.append(f"{words[:5]} in {text[:120]!r}")
-    return left
+    keys = "|".join(sorted((f.key for f in FIELDS), key=len, reverse=True))
+    # code, links, calls, HTML tags, a user's own text echoed back in quotes ('abc', "don't"), the tutorial's line
+    text = re.sub(rf"`[^`]*`|https?://\S+|\?[\w=&,.\-]+|\b[A-Za-z]\w*\(\S*\)|<[^>]+>|'[^']*'|\"[^\"]*\"|"
+                  rf"Epoch \[[^\]]*\], Loss|[（(]\s*(?:{keys})\s*[)）]|\b(?:{keys})=|\b(?:{keys})(?:, (?:{keys}))+\b", " ",
+                  text)
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text) if w.lower() not in KEPT_WORDS and w not in GLOSSED]
+
+
+def english_left(at: AppTest) -> list[str]:
+    """The texts on the page that still read as English (see english_words)."""
+    return [f"{words[:5]} in {text[:120]!r}" for text in page_texts(at) if (words := english_words(text))]

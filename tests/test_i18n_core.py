@@ -16,11 +16,10 @@ from linviz.devices import why_missing
 from linviz.errors import ConfigError
 from linviz.estimate import long_run_warning
 from linviz.fields import FIELDS
-from linviz.locales.parts import core_en, core_zh
 from linviz.presets import PRESETS, preset_description, preset_title
 from linviz.query import parse_config, parse_lenient
 from linviz.report import outcome, status_line
-from linviz.say import Msg, say, say_in
+from linviz.say import TEXTS, Msg, say, say_in
 from linviz.stability import KINDS, regime_name
 from linviz.steps import step_path
 from linviz.sweeps import sweep_outcome
@@ -58,16 +57,12 @@ NOT_PROSE = {"core.sweep.item.converged", "core.sweep.item.running", "core.sweep
              "core.sweep.running"}  # numbers and math only, or joins
 
 
-def test_the_core_section_has_the_same_keys_and_placeholders_in_both_languages():
-    names = lambda text: sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)
-    assert core_en.STRINGS.keys() == core_zh.STRINGS.keys()
-    assert all(k.startswith("core.") for k in core_en.STRINGS)
-    assert {k: names(v) for k, v in core_zh.STRINGS.items()} == {k: names(v) for k, v in core_en.STRINGS.items()}
+CORE_ZH = {k: v for k, v in TEXTS["zh"].items() if k.startswith("core.")}
 
 
-@pytest.mark.parametrize("key", sorted(core_zh.STRINGS))
+@pytest.mark.parametrize("key", sorted(CORE_ZH))
 def test_every_core_text_fills_in_and_reads_as_chinese(key):
-    fields = {f for _, f, _, _ in string.Formatter().parse(core_zh.STRINGS[key]) if f}
+    fields = {f for _, f, _, _ in string.Formatter().parse(CORE_ZH[key]) if f}
     zh = say("zh", key, **{f: 1234.5 for f in fields})  # a number fits every format spec (:, .3g .1f)
     assert say("en", key, **{f: 1234.5 for f in fields})
     assert english_words(zh) == [], zh
@@ -81,7 +76,7 @@ def test_cross_field_rules_are_said_in_chinese_and_english_is_unchanged():
     e = error_of(lambda: RunConfig(batch_size=20))
     assert e.message == ("Batch size (batch_size): got '20'. It can be at most the number of training samples (10): "
                          "Samples (samples) 10.")
-    assert assert_chinese(e.message) == "批大小（batch_size）：收到 '20'。不能超过训练样本数（10）：样本数（samples）为 10。"
+    assert assert_chinese(e.message) == "批大小（batch_size）：填写的是 '20'。不能超过训练样本数（10）：样本数（samples）为 10。"
     e = error_of(lambda: RunConfig(n_samples=12345, test_fraction=0.2, batch_size=12345))
     assert e.message == ("Batch size (batch_size): got '12345'. It can be at most the number of training samples "
                          "(9,876): Samples (samples) 12,345 less the 2,469 that Test fraction (test_fraction) 0.2 "
@@ -181,12 +176,12 @@ def test_a_sweeps_sentence_is_said_in_chinese_with_its_groups_and_the_runs_not_n
     assert text == ("Converged: lr 3e-5 · Not converged yet, max |w - w*|: lr 1e-8 (7.3), lr 2e-8 (7.02), "
                     "lr 3e-8 (6.75), lr 4e-8 (6.51), lr 5e-8 (6.28), lr 6e-8 (6.07) and 1 more · "
                     "Diverged: lr 1e-3 at epoch 1")
-    assert assert_chinese(text) == ("已收敛：lr 3e-5 · 尚未收敛，max |w - w*|：lr 1e-8（7.3）、lr 2e-8（7.02）、"
-                                    "lr 3e-8（6.75）、lr 4e-8（6.51）、lr 5e-8（6.28）、lr 6e-8（6.07），还有 1 个 · "
-                                    "已发散：lr 1e-3（第 1 轮）")
+    assert assert_chinese(text) == ("已收敛：学习率 3e-5 · 尚未收敛，max |w - w*|：学习率 1e-8（7.3）、学习率 2e-8（7.02）、"
+                                    "学习率 3e-8（6.75）、学习率 4e-8（6.51）、学习率 5e-8（6.28）、学习率 6e-8（6.07），还有 1 个 · "
+                                    "已发散：学习率 1e-3（第 1 轮）")
     kind, text = sweep_outcome(cfg, states[5], running=True)
     assert kind == "running" and text.startswith("Running · max |w - w*|: 1 (lr 3e-5), ")
-    assert assert_chinese(text).startswith("训练中 · max |w - w*|：1（lr 3e-5）、")
+    assert assert_chinese(text).startswith("训练中 · max |w - w*|：1（学习率 3e-5）、")
 
 
 @pytest.mark.parametrize("cfg, when", [

@@ -54,7 +54,7 @@ def test_the_chinese_frame_says_its_own_words():
     assert [b.label for b in at.get("download_button")] == ["下载训练记录（CSV）", "下载设置和结果（JSON）"]
     assert at.get("progress")[0].proto.text == "第 20 轮，共 20 轮"
     (loss,) = charts(at, "损失", exact=True)
-    assert loss["layout"]["xaxis"]["title"]["text"] == "训练轮数"
+    assert loss["layout"]["xaxis"]["title"]["text"] == "轮次"
     assert loss["layout"]["yaxis"]["title"]["text"] == "均方误差（对数刻度）"
     assert "训练损失（平均）" in [tr.get("name") for tr in loss["data"]]
     assert charts(at, "权重（虚线：真实值）", exact=True)
@@ -72,9 +72,9 @@ def test_bad_settings_in_the_sidebar_and_in_the_link_are_said_in_chinese():
     at = app({"lang": "zh", "samples": "0", "view": "zz"})
     warning = texts(at.warning)
     assert warning.startswith("此链接中的以下设置无法使用，已改用默认值：")
-    assert "视图（view）：收到 'zz'。链接只能打开演示模式（?view=presenter）" in warning
+    assert "视图（view）：填写的是 'zz'。链接只能打开演示模式（?view=presenter）" in warning
     at.text_input(key=KEY["lr"]).set_value("-1").run()
-    assert "学习率（lr）：收到 '-1'。" in texts(at.error)
+    assert "学习率（lr）：填写的是 '-1'。" in texts(at.error)
     assert "请先修正侧边栏中标出的设置，然后再训练。" in texts(at.error)
     assert left(at) == []
 
@@ -83,7 +83,7 @@ def test_a_link_message_is_english_where_it_is_made_and_on_the_english_page():
     message = split_link({"view": "huge"})[2]["view"]
     assert message == ("View (view): got 'huge'. The only view a link can open is presenter (?view=presenter); "
                        "the normal page is shown.")
-    assert say_in(message, "zh").startswith("视图（view）：收到 'huge'。")
+    assert say_in(message, "zh").startswith("视图（view）：填写的是 'huge'。")
     assert "View (view): got 'nope'." in texts(app({"view": "nope"}).warning)
 
 

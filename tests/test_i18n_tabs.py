@@ -103,7 +103,7 @@ def test_compare_runs_reads_chinese_and_its_pins_follow_the_language():
     at = open_tab(app(zh({"epochs": "20"})), ZH["tab.compare"])
     assert english_left(at.main) == []
     at = train(at)
-    assert at.button(key="btn_pin").label == "固定这次训练"
+    assert at.button(key="btn_pin").label == "保留这次训练"
     at.button(key="btn_pin").click().run()
     assert at.session_state["pins"][0]["label"] == "#1: lr 1e-5, epoch 20"  # English as a str (a Msg)
     at.text_input(key="cfg_lr").set_value("3e-5").run()

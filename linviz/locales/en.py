@@ -60,7 +60,7 @@ STRINGS = {
     "value.digits": "a number of about {n} digits",
     "lang.label": "Language / 语言",
     "lang.help": "The page's language. A link keeps it (?lang=zh); switching does not stop a run.",
-    "lang.bad_link": "Language (lang): got {value}. Allowed: {allowed}. The page is shown in English.",
+    "lang.bad_link": "Language (lang): got {value}. Allowed: {allowed}.",
     "controls.train": "Train",
     "controls.train_help": "Train from the start with the sidebar's settings",
     "controls.stop": "Stop",
@@ -242,6 +242,7 @@ STRINGS = {
                    "PyTorch tutorial's: 4 weights, 10 samples of integers 1..100, one sample per step at lr = 1e-5. "
                    "Press **Train** to watch, **Step** to go one epoch at a time. Several learning rates separated "
                    "by commas train side by side."),
+    "page.hint.notes_sep": " ",  # between the analysis' notes: sentences
     "page.status.sep": " · ",
     "page.status.ladder": "Learning-rate ladder",
     "page.status.sweep": "{n} learning rates",

@@ -80,7 +80,7 @@ def test_a_divergence_and_a_bad_input_read_in_chinese(open_page):
     box.fill("2, 3, x")
     box.press("Enter")
     wait_idle(page)
-    page.get_by_text("真实权重（weights）：收到 '2, 3, x'。'x' 不是一个数。").first.wait_for()
+    page.get_by_text("真实权重（weights）：填写的是 '2, 3, x'。'x' 不是一个数。").first.wait_for()
     shot(page, "zh-09-bad-input")
     assert english_words(page) == []
 
@@ -106,6 +106,7 @@ def test_switching_language_mid_run_keeps_the_run(open_page):
     page.locator(".st-key-lang button", has_text="中文").click()
     page.get_by_role("tab", name=ZH["tab.training"]).wait_for()
     assert "lang=zh" in page.url
+    assert english_words(page) == []
     wait_until_finished(page, 120)
     shot(page, "zh-10-switched-mid-run")
     assert "第 400 轮，共 400 轮" in page.evaluate(READ_JS)  # the run went on to its end in Chinese, not lost
