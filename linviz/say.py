@@ -7,7 +7,7 @@ The core says things with `Msg(key, **values)`: a `str` holding the English text
 
 >>> m = Msg("allowed.int", lo="1", hi="10")
 >>> m, say_in(m, "zh")
-('a whole number from 1 to 10', '1 到 10 之间的整数')
+('a whole number from 1 to 10', '介于 1 到 10 之间的整数')
 """
 from importlib import import_module
 

@@ -72,6 +72,7 @@ def controls_ui(live: LiveRun, can_train: bool):
                    help=hint(t("controls.step_help"), "btn_step"), shortcut=SHORTCUTS["btn_step"], **common)
     cols[4].button(t("controls.reset"), on_click=on_reset, key="btn_reset", help=hint(t("controls.reset_help"),
                    "btn_reset"), shortcut=SHORTCUTS["btn_reset"], **common)
-    speed = cols[5].select_slider(t("controls.speed"), SPEEDS, value=20, key="speed")
+    shown = {s: t("controls.max") if s == "max" else str(s) for s in SPEEDS}  # said now: AppTest calls it later
+    speed = cols[5].select_slider(t("controls.speed"), SPEEDS, value=20, key="speed", format_func=shown.__getitem__)
     presenter.toggle_ui(cols[6])
     return speed

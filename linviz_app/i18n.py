@@ -16,6 +16,9 @@ from linviz.say import LANGS, TEXTS, lang_code, say, say_in
 STRINGS = TEXTS  # lang -> key -> text
 KEY = "lang"  # the switch's session key; the link's `lang` follows it
 SHOWN = "lang_shown"  # the language the page was last drawn in
+# Drop-downs and sliders whose options are shown in words: a browser keeps showing the chosen option's old words after
+# a switch unless the page sets the value again (the preset, the device, the Data tab's run, the speed's "max").
+WORDED = ("preset", "cfg_device", "data_run", "speed")
 
 
 def current() -> str:
@@ -60,6 +63,9 @@ def _follow_switch() -> None:
         st.session_state["tab"] = STRINGS[new][names[st.session_state["tab"]]]
     st.session_state[SHOWN] = new
     st.query_params[KEY] = new
+    for key in WORDED:  # set again, so that the browser redraws the chosen option's words in the new language
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def switch_ui(where=st) -> None:

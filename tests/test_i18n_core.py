@@ -86,7 +86,7 @@ def test_cross_field_rules_are_said_in_chinese_and_english_is_unchanged():
     assert e.message.endswith("It must be larger than Smallest feature value (feature_min), which is 5.")
     assert "必须大于特征最小值（feature_min）" in assert_chinese(e.message)
     e = error_of(lambda: RunConfig(n_samples=1, test_fraction=0.5))
-    assert "没有训练数据" in assert_chinese(e.message)
+    assert "留不下训练数据" in assert_chinese(e.message)
     assert assert_chinese(e.errors["test_fraction"]) == say_in(e.message, "zh")
 
 
@@ -156,7 +156,7 @@ def test_an_underdetermined_outcome_is_said_in_chinese_in_the_singular_and_plura
         assert k == kind and english in text
         zh = assert_chinese(text)
         assert ("无法确定权重" if n == 10 else f"只有 {n} 个样本，无法确定 4 个权重") in zh
-        assert ("唯一确定权重" in zh) == (kind == "converged" and n < 4)
+        assert ("唯一确定下来" in zh) == (kind == "converged" and n < 4)
 
 
 def test_the_status_line_is_said_in_chinese():

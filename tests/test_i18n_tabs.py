@@ -71,7 +71,7 @@ def test_the_landscape_and_its_zig_zag_read_chinese():
     assert "真实权重" in names and "学习率 1e-5：每一步" in names and "起点" in names
     captions = " ".join(c.value for c in at.main.caption)
     assert "细线：第 1 到第 20 轮中优化器的每一步（每个样本一步）" in captions
-    assert "这是穿过真实权重的一个切片：w3 = 4，w4 = 7 保持不变。" in captions
+    assert "这是穿过真实权重的一个切片：w3 = 4、w4 = 7 保持不变。" in captions
     at.selectbox(key="land_j").set_value("w1").run()
     assert [w.value for w in at.main.warning] == ["请选择两个不同的权重。"]
 
@@ -110,8 +110,8 @@ def test_compare_runs_reads_chinese_and_its_pins_follow_the_language():
     at = train(at)
     assert english_left(at.main) == []
     table = at.dataframe[0].value
-    assert list(table.columns) == ["训练", "lr"]
-    assert list(table["训练"]) == ["#1：学习率 1e-5，第 20 轮", "当前训练"]
+    assert list(table.columns) == ["哪次训练", "lr"]
+    assert list(table["哪次训练"]) == ["#1：学习率 1e-5，第 20 轮", "当前训练"]
     at.segmented_control(key="lang").set_value("en").run()
     assert list(at.dataframe[0].value["run"]) == ["#1: lr 1e-5, epoch 20", "current run"]
 

@@ -74,6 +74,7 @@ STRINGS = {
     "controls.reset": "Reset",
     "controls.reset_help": "Clear the run and its charts",
     "controls.shortcut": "{what} (shortcut: {letter})",
+    "controls.max": "max",  # the speed slider's last stop: train flat out between redraws
     "controls.speed": "Speed (epochs per second)",
     "tab.training": "Training",
     "tab.data": "Data",

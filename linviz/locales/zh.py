@@ -74,6 +74,7 @@ STRINGS = {
     "controls.reset": "重置",
     "controls.reset_help": "清除本次训练及其图表",
     "controls.shortcut": "{what}（快捷键：{letter}）",
+    "controls.max": "最快",  # the speed slider's last stop: train flat out between redraws
     "controls.speed": "速度（每秒训练轮数）",
     "tab.training": "训练过程",
     "tab.data": "数据",

@@ -6,6 +6,7 @@ import re
 import pytest
 from browser_helpers import CHART, shot, wait_idle
 from helpers_page import KEPT_WORDS
+from playwright.sync_api import expect
 
 from linviz.fields import FIELDS
 from linviz.say import TEXTS
@@ -17,12 +18,15 @@ KEPT = KEPT_WORDS | {f.key.lower() for f in FIELDS} | {w for f in FIELDS for w i
 # What a person reads: the page's text without code blocks, plus the charts' own words (titles, axes, legends).
 READ_JS = """() => {
   const app = document.querySelector('[data-testid=stApp]').cloneNode(true);
-  // code stays code; Streamlit's own words: its icons' ligature names and the keyboard user's "Skip to main content"
+  // code stays code; Streamlit's own words: its icons' ligature names, the keyboard user's "Skip to main content",
+  // its running man's "Stop"; and what a script run that is still going has not yet redrawn (data-stale, faded)
   app.querySelectorAll('[data-testid=stCode], pre, code, style, script, .modebar, [data-testid=stIconMaterial], '
-                       + '[data-testid=stSkipToContent]').forEach(e => e.remove());
+                       + '[data-testid=stSkipToContent], [data-testid=stStatusWidget], [data-stale=true]')
+     .forEach(e => e.remove());
   const svg = [...document.querySelectorAll('.gtitle, .xtitle, .ytitle, .legendtext, .annotation-text, .cbtitle')]
     .map(e => e.textContent);
-  return app.innerText + '\\n' + svg.join('\\n');
+  const shown = [...document.querySelectorAll('[data-testid=stApp] input')].map(e => e.value);  // a drop-down's choice
+  return app.innerText + '\\n' + svg.join('\\n') + '\\n' + shown.join('\\n');
 }"""
 # Two different Chinese characters drawn on a canvas: identical pixels mean both fell back to the same empty box
 # (no CJK font), so the screenshots would show boxes instead of Chinese.
@@ -37,6 +41,15 @@ def english_words(page) -> list[str]:
     text = page.evaluate(READ_JS)
     text = re.sub(r"https?://\S+|\?[\w=&,.\-]+|\b[A-Za-z]\w*\(\S*\)", " ", text)
     return sorted({w for w in re.findall(r"[A-Za-z]{3,}", text) if w.lower() not in KEPT})
+
+
+def no_english_within(page, timeout_s: float) -> list[str]:
+    """English words left on a page that is still redrawing (mid-run): polled until none or the time is up."""
+    for _ in range(int(timeout_s * 4)):
+        if not (left := english_words(page)):
+            return left
+        page.wait_for_timeout(250)
+    return left
 
 
 def wait_until_finished(page, timeout_s: float = 60) -> None:
@@ -106,7 +119,9 @@ def test_switching_language_mid_run_keeps_the_run(open_page):
     page.locator(".st-key-lang button", has_text="中文").click()
     page.get_by_role("tab", name=ZH["tab.training"]).wait_for()
     assert "lang=zh" in page.url
-    assert english_words(page) == []
+    assert no_english_within(page, 10) == []  # the sidebar and charts follow within a few redraws, mid-run
+    expect(page.locator(".st-key-cfg_device input")).to_have_value(re.compile("自动"))  # a chosen option's words too
+    expect(page.locator(".st-key-preset input")).to_have_value("（自定义设置）")
     wait_until_finished(page, 120)
     shot(page, "zh-10-switched-mid-run")
     assert "第 400 轮，共 400 轮" in page.evaluate(READ_JS)  # the run went on to its end in Chinese, not lost
