@@ -57,10 +57,10 @@ def parity_figure(s: Samples, pred: np.ndarray, names: list[str], colors: list[s
     outside = int(np.sum(np.isfinite(pred) & ((pred < lo) | (pred > hi))) + np.sum(~np.isfinite(pred)))
     axis = {"tickfont": TICK_FONT, "range": [lo, hi], "zeroline": False}
     layout = {"title": {"text": title, "font": {"size": 20}}, "template": "plotly_white", "font": FONT,
-              "height": 520, "margin": {"l": 70, "r": 20, "t": 50, "b": 140}, "hovermode": "closest",
+              "height": 540, "margin": {"l": 70, "r": 20, "t": 50, "b": 160}, "hovermode": "closest",
               "xaxis": {**axis, "title": {"text": t("tabs.data.axis_target")}},
               "yaxis": {**axis, "title": {"text": t("tabs.data.axis_prediction")}, "scaleanchor": "x"},
-              "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "font": {"size": 15}}}
+              "legend": {"orientation": "h", "yanchor": "top", "y": -0.27, "x": 0, "font": {"size": 15}}}
     if outside:
         layout["annotations"] = [{"xref": "paper", "yref": "paper", "x": 0.01, "y": 0.99, "showarrow": False,
                                   "xanchor": "left", "yanchor": "top", "font": {"size": 14, "color": "#D55E00"},
@@ -93,11 +93,11 @@ def samples_figure(s: Samples, pred: np.ndarray, color: str, bounds: tuple[float
                "hovertemplate": t("tabs.data.hover_prediction", label="%{customdata}", y="%{y:.4g}")
                                 + "<extra></extra>"}]
     layout = {"title": {"text": title, "font": {"size": 20}}, "template": "plotly_white", "font": FONT,
-              "height": 520, "margin": {"l": 70, "r": 20, "t": 50, "b": 140}, "hovermode": "closest",
+              "height": 540, "margin": {"l": 70, "r": 20, "t": 50, "b": 160}, "hovermode": "closest",
               "xaxis": {"title": {"text": t("tabs.data.axis_samples_split" if s.test.any() else "tabs.data.axis_samples")},
                         "tickfont": TICK_FONT},
               "yaxis": {"title": {"text": "y"}, "tickfont": TICK_FONT, "range": list(bounds)},
-              "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "font": {"size": 15}}}
+              "legend": {"orientation": "h", "yanchor": "top", "y": -0.27, "x": 0, "font": {"size": 15}}}
     if s.test.any() and not s.test.all():
         first_test = int(np.argmax(s.test)) + 0.5
         layout["shapes"] = [{"type": "line", "x0": first_test, "x1": first_test, "yref": "paper", "y0": 0, "y1": 1,

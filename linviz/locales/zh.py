@@ -85,7 +85,7 @@ STRINGS = {
 
     # --- core: the core's messages: rules over two fields, machine checks, links, outcomes, sweeps, estimates, analysis, steps, presets
     # config.py
-    "core.config.feature_order": "必须大于{name}的值 {value:,}。",
+    "core.config.feature_order": "必须大于{name}（当前为 {value:,}）。",
     "core.config.no_training": "{name}为 {n:,} 时留不下训练数据；请减小比例或增加样本数。",
     "core.config.batch_too_big": "不能超过训练样本数（{n_train:,}）：{name}为 {n:,}。",
     "core.config.batch_too_big_split": ("不能超过训练样本数（{n_train:,}）：{name}为 {n:,}，而{test_name}为 {fraction} 时要留出 {n_test:,} "
@@ -183,7 +183,7 @@ STRINGS = {
     "core.steps.missed": "重放结果与训练引擎的权重不一致（也许学习率在历史记录已不保留的轮次中改变过？），因此不绘制各步。",
     # presets.py
     "core.preset.tutorial.title": "教程原版（4 个权重）",
-    "core.preset.tutorial.description": "学习率 1e-5，每步一个样本，和原文的训练方式相同（训练 100 轮；这个随机种子的数据需要时会更多）",
+    "core.preset.tutorial.description": "学习率 1e-5，每步一个样本，和原文的训练方式相同（训练 100 轮；这个随机种子的数据收敛得慢时会多训练几轮）",
     "core.preset.tutorial_seven.title": "教程：7 个权重",
     "core.preset.tutorial_seven.description": "权重越多，需要的学习率越小、训练轮数越多",
     "core.preset.too_small.title": "学习率太小",
@@ -193,7 +193,7 @@ STRINGS = {
     "core.preset.oscillating.title": "振荡",
     "core.preset.oscillating.description": "略低于阈值：权重在目标两侧来回越过",
     "core.preset.diverging.title": "发散",
-    "core.preset.diverging.description": "阈值的 1.5 倍（这个随机种子的数据需要时更大）：损失在几轮之内就爆炸",
+    "core.preset.diverging.description": "阈值的 1.5 倍（这个随机种子的数据需要时再大一些）：损失在几轮之内就爆炸",
     "core.preset.standardised.title": "特征标准化",
     "core.preset.standardised.description": "特征标准化为均值 0、标准差 1 后，学习率可以大几千倍",
     "core.preset.full_batch.title": "全批量（对比逐样本）",
