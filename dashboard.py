@@ -16,6 +16,7 @@ from linviz_app import code_tab, compare_tab, ladder_tab, landscape_tab, present
 from linviz_app.board import STATUS_S, Board
 from linviz_app.controls import controls_ui
 from linviz_app.data_tab import data_ui
+from linviz_app.i18n import t, tr
 from linviz_app.live import ACTIVE, LiveRun, Status
 from linviz_app.redraw import redraw_interval
 from linviz_app.safe import md_escape
@@ -24,13 +25,13 @@ from linviz_app.st_internals import is_rerun, wait_until_sent
 from linviz_app.training_cap import TRAINING_CAP, waiting_message
 
 WAIT_S = 0.25  # while waiting for a training slot, look again this often
-TABS = {  # title -> the tab's *_ui(cfg, live), which returns its live view or None
-    "Training": training_tab.training_ui,
-    "Data": data_ui,
-    "Loss landscape": landscape_tab.landscape_ui,
-    "Learning-rate ladder": ladder_tab.ladder_ui,
-    "Compare runs": compare_tab.compare_ui,
-    "Show me the code": code_tab.code_ui,
+TABS = {  # id (its title: the locale's tab.<id>) -> the tab's *_ui(cfg, live), which returns its live view or None
+    "training": training_tab.training_ui,
+    "data": data_ui,
+    "landscape": landscape_tab.landscape_ui,
+    "ladder": ladder_tab.ladder_ui,
+    "compare": compare_tab.compare_ui,
+    "code": code_tab.code_ui,
 }
 COMPACT = """<style>.block-container {padding-top: 3.6rem; padding-bottom: 1rem;}
 [class*=st-key-] > [data-testid=stHorizontalBlock] {flex-wrap: wrap; row-gap: 0.6rem;}
@@ -45,7 +46,7 @@ if torch.get_num_threads() != 1:
 
 
 def main():
-    st.set_page_config(page_title="linviz: watch PyTorch learn", page_icon="📉", layout="wide",
+    st.set_page_config(page_title=t("page.browser_title"), page_icon="📉", layout="wide",
                        initial_sidebar_state=presenter.sidebar_state())  # folded in the presenter view
     presenter.apply()
     start_session()
@@ -58,17 +59,17 @@ def main():
     sidebar.run_footer_ui(live)
 
     st.html(COMPACT)
-    st.markdown("### Watch PyTorch learn **y = w · x**")
+    st.markdown(t("page.title"))
     speed = controls_ui(live, can_train=cfg is not None)
     if lost_session(live.status in ACTIVE):  # the server no longer had this page's session; no new run yet
-        st.warning(LOST_RUN)
+        st.warning(t(LOST_RUN))
     messages_ui(url_errors, errors, cfg, live)
     board = Board(st.empty(), st.empty())  # status line and progress bar: above the tabs, seen from every tab
-    tabs = st.tabs(list(TABS), key="tab", on_change="rerun")  # only the open tab's content is built and sent
-    for (title, tab_ui), tab in zip(TABS.items(), tabs):
+    tabs = st.tabs([t(f"tab.{name}") for name in TABS], key="tab", on_change="rerun")  # only the open tab is built
+    for (name, tab_ui), tab in zip(TABS.items(), tabs):
         if tab.open:
             with tab:
-                board.add(title, tab_ui(cfg, live))
+                board.add(name, tab_ui(cfg, live))
     board.draw(live)
     run_live(live, board, speed)
 
@@ -77,18 +78,17 @@ def messages_ui(url_errors: dict, errors: dict, cfg, live: LiveRun) -> None:
     """Above the tabs: a link's unusable settings (one box, however many), why Train is off, long runs, and
     what the run has to say once (e.g. why it ended)."""
     if url_errors:  # one box: the charts stay in view
-        items = [f"- {md_escape(m)}" for m in url_errors.values()]
-        more = [f"- and {len(items) - 5} more"] if len(items) > 5 else []
-        st.warning("\n".join(["Settings in this link that were not usable, so their defaults are used instead:",
-                               *items[:5], *more]))
+        items = [f"- {md_escape(tr(m))}" for m in url_errors.values()]
+        more = [f"- {t('page.and_more', n=len(items) - 5)}"] if len(items) > 5 else []
+        st.warning("\n".join([t("page.link_unusable"), *items[:5], *more]))
     if errors:
-        st.error("Fix the highlighted settings in the sidebar to train.")
+        st.error(t("page.fix_sidebar"))
     elif long_run_warning(cfg):
-        st.warning(long_run_warning(cfg))
+        st.warning(tr(long_run_warning(cfg)))
     if live.status in ACTIVE and live.cfg != cfg and long_run_warning(live.cfg):
-        st.warning(long_run_warning(live.cfg))  # e.g. the ladder: its sweep, not the sidebar's settings
+        st.warning(tr(long_run_warning(live.cfg)))  # e.g. the ladder: its sweep, not the sidebar's settings
     if live.notice:
-        st.info(md_escape(live.notice))
+        st.info(md_escape(tr(live.notice)))
 
 
 def run_live(live: LiveRun, board: Board, speed) -> None:
@@ -104,7 +104,7 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
         return
     try:
         while not TRAINING_CAP.try_acquire(live):  # first come, first served; a click keeps the place in line
-            board.status.warning(waiting_message(TRAINING_CAP.ahead(live), TRAINING_CAP.busy))
+            board.status.warning(tr(waiting_message(TRAINING_CAP.ahead(live), TRAINING_CAP.busy)))
             time.sleep(WAIT_S)
             if live.status != Status.RUNNING:
                 TRAINING_CAP.leave(live)

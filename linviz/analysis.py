@@ -18,6 +18,7 @@ from .config import RunConfig
 from .data import Dataset, make_dataset
 from .epoch_map import EpochMap, FullBatchMap
 from .fit import Fit, fit_data, start_weights
+from .say import Msg
 from .sgd_map import safe_lr, training_map
 from .stability import Regime, fastest, regime, stable_set
 
@@ -44,13 +45,13 @@ class Analysis:
                                       # range's end (nan: unknown; inf: nothing diverges)
     best_lr: float                    # the lr with the fastest convergence (nan: none converges)
     exact: bool                       # False: an estimate (shuffling, Adam, or data too large)
-    note: str                         # how threshold was found, in words
+    note: str                         # how threshold was found, in words (a Msg, lower case: the page capitalises)
     error0: float                     # distance of the initial weights from where training ends, model units
     tol: float                        # TOL in model units: "reached" for the epoch counts
     epoch_map: EpochMap | FullBatchMap = field(repr=False, compare=False)  # rho and angle for any lr
     stable_intervals: tuple = ()      # ((lo, hi), ...) lr ranges where training converges; the first lo is 0
     safe_lr: float = float("nan")     # plain SGD: below it every step contracts (a guaranteed-stable bound)
-    notes: tuple = ()                 # further facts in words: rank, several stable ranges, estimates
+    notes: tuple = ()                 # further facts in words (Msgs): rank, several stable ranges, estimates
 
     @property
     def determined(self) -> bool:
@@ -125,13 +126,10 @@ def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:
     facts = _facts(cfg, fit, n, whole)
     if fit.rank == 0:
         return Analysis(threshold=float("inf"), best_lr=float("nan"), exact=True, stable_intervals=((0.0, np.inf),),
-                        note="the training features are all zero, so every gradient is zero: training never "
-                             "moves the weights, at any lr", notes=facts, epoch_map=FullBatchMap(pos, 1), **common)
+                        note=Msg("core.analysis.all_zero"), notes=facts, epoch_map=FullBatchMap(pos, 1), **common)
     if cfg.optimizer == "adam":
         return Analysis(threshold=float("inf"), best_lr=float("nan"), exact=False, epoch_map=FullBatchMap(pos, 1),
-                        note="Adam rescales every step by its own running averages, so no lr threshold follows "
-                             "from the data: it takes steps of about lr in weight units. Classifications use the "
-                             "full-batch spectrum and are rough.", notes=facts, **common)
+                        note=Msg("core.analysis.adam"), notes=facts, **common)
     return _sgd(cfg, data.X, fit, common, facts)
 
 
@@ -145,16 +143,14 @@ def _sgd(cfg: RunConfig, X: np.ndarray, fit: Fit, common: dict, facts: tuple) ->
     intervals, grid, lr_grid = stable_set(emap, lo, fb * 1e3)
     threshold = intervals[0][1] if intervals and intervals[0][0] == 0.0 else float("nan")
     exact = not how and not cfg.shuffle
-    name = "the spectral radius of the in-order epoch map" + (" with momentum" if momentum is not None else "")
-    note = how or f"{name} crosses 1 here"
+    note = how or Msg("core.analysis.crosses" if momentum is None else "core.analysis.crosses_momentum")
     if cfg.shuffle:
-        note += " (for one fixed order: an estimate, since shuffling changes the order every epoch)"
+        note = Msg("core.analysis.shuffled", note=note)
     if len(intervals) > 1:
-        ranges = ", ".join(f"{a:.3g} to {b:.3g}" for a, b in intervals)
-        facts += ((f"Stable in several separate ranges: {ranges}; the lrs between them diverge, so 'diverges "
-                   f"above {threshold:.3g}' holds only up to {intervals[1][0]:.3g}."),)
+        ranges = listed([Msg("core.analysis.range", lo=a, hi=b) for a, b in intervals])
+        facts += (Msg("core.analysis.ranges", ranges=ranges, threshold=threshold, until=intervals[1][0]),)
     if not np.isfinite(threshold):
-        facts += ("No lr converged on the scanned grid: the threshold is unknown.",)
+        facts += (Msg("core.analysis.no_stable"),)
     return Analysis(threshold=float(threshold), best_lr=fastest(emap, grid, lr_grid), exact=exact, note=note,
                     stable_intervals=tuple(intervals), safe_lr=float(safe), notes=facts, epoch_map=emap, **common)
 
@@ -163,17 +159,26 @@ def _facts(cfg: RunConfig, fit: Fit, n: int, whole: bool) -> tuple:
     """Sentences about what the samples determine (and what was estimated for lack of time)."""
     d, out = cfg.n_weights, []
     if not whole:
-        out.append(f"The spectrum and least squares are estimates from the first {fit.rows:,} of {n:,} samples.")
+        out.append(Msg("core.analysis.prefix", rows=fit.rows, n=n))
     if fit.rank < d and not whole:
-        out.append(f"Those {fit.rows:,} samples span {fit.rank} of the {d} weight directions; all {n:,} may span more.")
+        out.append(Msg("core.analysis.prefix_span", rows=fit.rows, rank=fit.rank, d=d, n=n))
     elif fit.rank < d:
-        why = (f"{n} sample{'s' * (n != 1)} cannot determine {d} weights" if n < d else
-               f"standardising subtracts the mean, which leaves {n} samples {n - 1} independent directions"
-               if cfg.standardize and n <= d else
-               "the features are linearly dependent (duplicate or constant columns), or so nearly that training "
-               "cannot tell (curvature below 1e-10 of the largest)")
-        out.append(f"Rank {fit.rank} of {d}: {why}, so many weights fit the samples equally well. Training "
-                   "moves only within the samples' span and ends at the fit nearest its start"
-                   + ("" if cfg.optimizer != "adam" else " (not for Adam, which rescales each weight)")
-                   + "; epoch counts are to that fit, not to the true weights.")
+        why = (too_few(n, d) if n < d else
+               Msg("core.analysis.why_standardized", n=n, m=n - 1) if cfg.standardize and n <= d else
+               Msg("core.analysis.why_dependent"))
+        adam = Msg("core.analysis.not_adam") if cfg.optimizer == "adam" else ""
+        out.append(Msg("core.analysis.rank", rank=fit.rank, d=d, why=why, adam=adam))
     return tuple(out)
+
+
+def too_few(n: int, d: int) -> Msg:
+    """'3 samples cannot determine 4 weights' (for n < d), said in one language or another."""
+    return Msg("core.why.few_one" if n == 1 else "core.why.few_many", n=n, d=d)
+
+
+def listed(parts) -> Msg | str:
+    """Several Msgs as one list: 'a, b, c' in English, 'a、b、c' in Chinese."""
+    out = ""
+    for p in parts:
+        out = Msg("core.list.comma", a=out, b=p) if out else p
+    return out

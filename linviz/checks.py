@@ -12,6 +12,7 @@ from .config import RunConfig
 from .devices import available_devices, why_missing
 from .errors import ConfigError
 from .fields import BY_ATTR
+from .say import Msg
 
 
 def check_machine(cfg: RunConfig) -> None:
@@ -20,16 +21,15 @@ def check_machine(cfg: RunConfig) -> None:
     need, have = memory_needed(cfg), available_memory()
     if need > have / 2:
         raise ConfigError("n_samples", cfg.n_samples,
-                          f"{cfg.n_samples:,} samples x {cfg.n_weights:,} weights ({BY_ATTR['true_weights'].name}) "
-                          f"need about {need / 2**30:.1f} GiB, but only {have / 2**30:.1f} GiB of memory is free. "
-                          "Use fewer samples or weights.",
+                          Msg("core.checks.memory", n=cfg.n_samples, d=cfg.n_weights, name=BY_ATTR["true_weights"].name,
+                              need=need / 2**30, have=have / 2**30),
                           label=BY_ATTR["n_samples"].name, fields=("n_samples", "true_weights"))
 
 
 def check_device(name: str) -> None:
     if name != "auto" and name not in available_devices():
-        raise ConfigError("device", name, f"Not available here: {why_missing(name)}. "
-                          f"Available: auto, {', '.join(available_devices())}.", label=BY_ATTR["device"].name)
+        raise ConfigError("device", name, Msg("core.checks.device", why=why_missing(name),
+                                              devices=", ".join(available_devices())), label=BY_ATTR["device"].name)
 
 
 def memory_needed(cfg: RunConfig) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 
 from .errors import ConfigError
 from .fields import BY_ATTR
+from .say import Msg
 from .text import fmt_number
 
 
@@ -47,17 +48,16 @@ class RunConfig:
         name = lambda attr: BY_ATTR[attr].name
         if self.feature_min >= self.feature_max:
             raise _cross("feature_max", self.feature_max, ("feature_min",),
-                         f"It must be larger than {name('feature_min')}, which is {self.feature_min:,}.")
-        split = (f" less the {self.n_test:,} that {name('test_fraction')} {fmt_number(self.test_fraction)} "
-                 "holds out") if self.n_test else ""
+                         Msg("core.config.feature_order", name=name("feature_min"), value=self.feature_min))
         if self.n_train < 1:
             raise _cross("test_fraction", self.test_fraction, ("n_samples",),
-                         f"With {name('n_samples')} {self.n_samples:,} it leaves no training data; "
-                         "use a smaller fraction or more samples.")
+                         Msg("core.config.no_training", name=name("n_samples"), n=self.n_samples))
         if self.batch_size > self.n_train:
+            counts = {"n_train": self.n_train, "name": name("n_samples"), "n": self.n_samples}
             raise _cross("batch_size", self.batch_size, ("n_samples", "test_fraction"),
-                         f"It can be at most the number of training samples ({self.n_train:,}): "
-                         f"{name('n_samples')} {self.n_samples:,}{split}.")
+                         Msg("core.config.batch_too_big_split", **counts, n_test=self.n_test,
+                             test_name=name("test_fraction"), fraction=fmt_number(self.test_fraction))
+                         if self.n_test else Msg("core.config.batch_too_big", **counts))
 
     @property
     def lrs(self) -> tuple:
@@ -87,5 +87,5 @@ class RunConfig:
         return RunConfig(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
 
 
-def _cross(attr: str, value, others: tuple, allowed: str) -> ConfigError:
+def _cross(attr: str, value, others: tuple, allowed: Msg) -> ConfigError:
     return ConfigError(attr, value, allowed, label=BY_ATTR[attr].name, fields=(attr, *others))

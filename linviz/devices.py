@@ -1,12 +1,11 @@
 """Which compute devices this machine has, and how `auto` picks one."""
 import torch
 
+from .say import Msg
+
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
-_WHY_MISSING = {
-    "cuda": "no CUDA GPU here (or a CPU-only PyTorch build)",
-    "mps": "needs an Apple-silicon Mac",
-}
+_WHY_MISSING = {"cuda": "core.device.no_cuda", "mps": "core.device.needs_mac"}
 
 
 def _has(name: str) -> bool:
@@ -23,9 +22,9 @@ def available_devices() -> list[str]:
     return [d for d in ("cuda", "mps", "cpu") if _has(d)]
 
 
-def why_missing(name: str) -> str:
-    """A sentence saying why `name` is not offered on this machine."""
-    return _WHY_MISSING.get(name, f"unknown device {name!r}")
+def why_missing(name: str) -> Msg:
+    """A sentence saying why `name` is not offered on this machine (a Msg: the page says it in its language)."""
+    return Msg(_WHY_MISSING[name]) if name in _WHY_MISSING else Msg("core.device.unknown", name=repr(name))
 
 
 def resolve_device(name: str) -> torch.device:

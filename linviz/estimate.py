@@ -5,6 +5,7 @@ Per-epoch costs measured on this project's 2-core CPU machines with one torch th
 costs per sample (its triangular solves grow with the number of runs R); momentum and Adam cost per step.
 """
 from .config import RunConfig
+from .say import Msg
 
 LONG_RUN_S = 60.0  # warn before a run estimated to train longer than this
 EPOCH_OVERHEAD_S = 8e-5
@@ -31,14 +32,12 @@ def estimate_seconds(cfg: RunConfig) -> float:
 
 def long_run_warning(cfg: RunConfig) -> str | None:
     """A sentence for runs (sweeps and the ladder too: the estimate counts runs) estimated to take longer
-    than LONG_RUN_S, else None."""
+    than LONG_RUN_S (a Msg), else None."""
     s = estimate_seconds(cfg)
     if s <= LONG_RUN_S:
         return None
     minutes = round(s / 60)
-    when = f"{minutes} minute{'s' * (minutes != 1)}" if s < 7200 else f"{s / 3600:.1f} hours"
-    runs = f" x {len(cfg.lrs):,} learning rates" if cfg.is_sweep else ""
-    what = "This sweep is" if cfg.is_sweep else "This run is"
-    fewer = "Fewer epochs, samples or learning rates" if cfg.is_sweep else "Fewer epochs or samples"
-    return (f"{what} estimated to take about {when} of training ({cfg.n_train:,} samples x {cfg.n_weights:,} "
-            f"weights x {cfg.epochs:,} epochs{runs}). {fewer}, or a larger batch, will be quicker.")
+    when = (Msg("core.estimate.minute" if minutes == 1 else "core.estimate.minutes", minutes=minutes) if s < 7200
+            else Msg("core.estimate.hours", hours=s / 3600))
+    sizes = {"when": when, "n": cfg.n_train, "d": cfg.n_weights, "epochs": cfg.epochs}
+    return Msg("core.estimate.sweep", **sizes, runs=len(cfg.lrs)) if cfg.is_sweep else Msg("core.estimate.run", **sizes)

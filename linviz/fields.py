@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .devices import DEVICES
 from .errors import ConfigError
+from .say import Msg
 from .text import clip, fmt_number
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -28,8 +29,6 @@ _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3001: ",", 0x3
 class Field:
     attr: str             # RunConfig attribute
     key: str              # CLI flag (--key, dashes for underscores) and URL query parameter
-    label: str            # what a person reads: widget label, messages
-    help: str             # one sentence for the widget's tooltip and --help
     kind: str             # int, float, floats, lrs, choice, bool
     lo: float = -math.inf  # limits of a number (of each number of a list)
     hi: float = math.inf
@@ -47,30 +46,38 @@ class Field:
         return "--" + self.key.replace("_", "-")
 
     @property
-    def name(self) -> str:
-        """How messages name the field: its label and the key a link or a flag uses."""
-        return f"{self.label} ({self.key})"
+    def label(self) -> Msg:
+        """What a person reads: widget label, messages (the locale's field.<attr>.label)."""
+        return Msg(f"field.{self.attr}.label")
 
     @property
-    def allowed(self) -> str:
+    def help(self) -> Msg:
+        """One sentence for the widget's tooltip and --help."""
+        return Msg(f"field.{self.attr}.help")
+
+    @property
+    def name(self) -> Msg:
+        """How messages name the field: its label and the key a link or a flag uses."""
+        return Msg("field.name", label=self.label, key=self.key)
+
+    @property
+    def allowed(self) -> Msg:
         """What the field accepts, in words."""
         if self.kind == "choice":
-            return "one of: " + ", ".join(self.choices)
+            return Msg("allowed.choice", choices=", ".join(self.choices))
         if self.kind == "bool":
-            return "true or false"
+            return Msg("allowed.bool")
         if self.kind == "int":
-            return f"a whole number from {self.lo:,} to {self.hi:,}"
+            return Msg("allowed.int", lo=f"{self.lo:,}", hi=f"{self.hi:,}")
         if self.kind == "floats":
-            bound = fmt_number(self.hi)
-            return (f"between {self.count[0]} and {self.count[1]} numbers separated by commas, each a finite "
-                    f"number between -{bound} and {bound}")
+            return Msg("allowed.floats", least=self.count[0], most=self.count[1], bound=fmt_number(self.hi))
         if self.kind == "lrs":
-            return (f"a positive number up to {fmt_number(self.hi)}, such as 1e-5, or up to {self.count[1]:,} "
-                    "of them separated by commas for a sweep")
+            return Msg("allowed.lrs", hi=fmt_number(self.hi), most=f"{self.count[1]:,}")
         return _range_words(self.lo, self.hi, self.lo_open, self.hi_open)
 
-    def error(self, value, why: str = "") -> ConfigError:
-        return ConfigError(self.attr, value, (why + " " if why else "") + f"Use {self.allowed}.", label=self.name)
+    def error(self, value, why: Msg | None = None) -> ConfigError:
+        use = Msg("allowed.use_why", why=why, allowed=self.allowed) if why else Msg("allowed.use", allowed=self.allowed)
+        return ConfigError(self.attr, value, use, label=self.name)
 
     def read(self, value):
         """Text or a typed value -> the checked value of this field (raises ConfigError)."""
@@ -80,12 +87,13 @@ class Field:
         t = text.translate(_FULL_WIDTH).strip()
         if not t.isascii():
             bad = next(c for c in t if not c.isascii())
-            raise self.error(text, f"{bad!r} cannot be read: write digits 0-9, a sign, a point, e or a comma.")
+            raise self.error(text, Msg("parse.not_ascii", char=repr(bad)))
         if self.kind in ("floats", "lrs"):
             parts = [p for p in re.split(r"[\s,;]+", t.strip("[]()").strip()) if p]
             if not parts:
-                raise self.error(text, "It is empty.")
-            values = tuple(_number(p, lambda p=p: self.error(text, f"{clip(p, 20)!r} is not a number.")) for p in parts)
+                raise self.error(text, Msg("parse.empty"))
+            values = tuple(_number(p, lambda p=p: self.error(text, Msg("parse.not_number", part=repr(clip(p, 20)))))
+                           for p in parts)
             return values[0] if self.kind == "lrs" and len(values) == 1 and not t.startswith("[") else values
         if self.kind == "bool":
             words = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
@@ -111,7 +119,7 @@ class Field:
         if self.kind in ("floats", "lrs"):
             values = tuple(v) if isinstance(v, (list, tuple)) else (v,)
             if not self.count[0] <= len(values) <= self.count[1]:
-                raise self.error(shown, f"It has {len(values):,} numbers.")
+                raise self.error(shown, Msg("parse.count", n=f"{len(values):,}"))
             checked = tuple(self._one(x, shown) for x in values)
             return checked if isinstance(v, (list, tuple)) else checked[0]
         v = self._one(v, shown)
@@ -146,59 +154,37 @@ def _number(text: str, error):
         raise error() from None
 
 
-def _range_words(lo, hi, lo_open, hi_open) -> str:
-    if lo == 0 and not lo_open and hi == math.inf:
-        return "a number of 0 or more"
-    start = f"above {fmt_number(lo)}" if lo_open else f"from {fmt_number(lo)}"
+def _range_words(lo, hi, lo_open, hi_open) -> Msg:
+    lo, hi_text = fmt_number(lo), fmt_number(hi)
+    if lo == "0" and not lo_open and hi == math.inf:
+        return Msg("allowed.zero_up")
     if hi_open:
-        return f"a number {start} up to (not including) {fmt_number(hi)}"
-    if lo == 0 and not lo_open:
-        return f"a number of 0 or more, up to {fmt_number(hi)}"
-    return f"a number {start} and at most {fmt_number(hi)}" if lo_open else f"a number {start} to {fmt_number(hi)}"
+        return Msg("allowed.above_below" if lo_open else "allowed.from_below", lo=lo, hi=hi_text)
+    if lo == "0" and not lo_open:
+        return Msg("allowed.zero_up_to", hi=hi_text)
+    return Msg("allowed.above_to" if lo_open else "allowed.from_to", lo=lo, hi=hi_text)
 
 
 _F = Field
-FIELDS = (
-    _F("true_weights", "weights", "True weights", "The weights the model must find, e.g. 2, 3, 4, 7 (the tutorial's).",
-       "floats", -1e6, 1e6, count=(1, 1000), widget="text"),
-    _F("n_samples", "samples", "Samples", "How many (x, y) samples to generate; the tutorial uses 10.",
-       "int", 1, 10_000_000),
-    _F("lr", "lr", "Learning rate",
-       "e.g. 1e-5 (the tutorial). Raw 1..100 features diverge above about 7e-5. Several, separated by commas, "
-       "train side by side as a sweep. Changes apply from the next epoch while a run goes on.",
-       "lrs", 0, 1e9, lo_open=True, count=(1, 1024), widget="text"),
-    _F("epochs", "epochs", "Epochs", "Passes over the training samples; the tutorial trains 100.",
-       "int", 1, 1_000_000, step=10),
-    _F("device", "device", "Device", "Where the tensors live: auto picks CUDA, then Apple's MPS, then the CPU.",
-       "choice", choices=DEVICES, widget="select"),
-    _F("batch_size", "batch_size", "Batch size",
-       "Samples per step: 1 as the tutorial does; the number of training samples for full-batch gradient descent.",
-       "int", 1, 10_000_000, advanced=True),
-    _F("optimizer", "optimizer", "Optimizer", "sgd is the tutorial's torch.optim.SGD.",
-       "choice", choices=OPTIMIZERS, widget="select", advanced=True),
-    _F("momentum", "momentum", "Momentum", "Used by the momentum optimizer: how much of the last step is kept.",
-       "float", 0, 1, hi_open=True, step=0.05, advanced=True, needs=("optimizer", "momentum")),
-    _F("schedule", "schedule", "LR schedule", "step: lr x decay factor every N epochs; exp: the same decay, smoothly.",
-       "choice", choices=SCHEDULES, widget="select", advanced=True),
-    _F("step_size", "step_size", "Decay every (epochs)", "Epochs per decay step of the lr schedule.",
-       "int", 1, 1_000_000, advanced=True, needs=("schedule", "!constant")),
-    _F("gamma", "gamma", "Decay factor", "The lr is multiplied by this every decay step.",
-       "float", 0, 1, lo_open=True, step=0.05, advanced=True, needs=("schedule", "!constant")),
-    _F("shuffle", "shuffle", "Shuffle samples each epoch", "The tutorial visits the samples in order.",
-       "bool", widget="checkbox", advanced=True),
-    _F("noise_std", "noise_std", "Label noise (std)", "Gaussian noise added to the targets; 0 in the tutorial.",
-       "float", 0, 1e9, step=1.0, advanced=True),
-    _F("test_fraction", "test_fraction", "Test fraction", "Share of the samples held out to measure a test loss.",
-       "float", 0, 1, hi_open=True, step=0.05, advanced=True),
-    _F("standardize", "standardize", "Standardise features",
-       "Scale every feature to mean 0, std 1: then lr = 0.1 works. Weights are still shown in the raw units.",
-       "bool", widget="checkbox", advanced=True),
-    _F("seed", "seed", "Seed", "Fixes the data and the initial weights, so a link reproduces the same run.",
-       "int", 0, 2**32 - 1, advanced=True),
-    _F("feature_min", "feature_min", "Smallest feature value", "Features are integers drawn from this range "
-       "(random.randint(1, 100) in the tutorial).", "int", -1_000_000, 1_000_000, advanced=True),
-    _F("feature_max", "feature_max", "Largest feature value", "The top of the features' range (included).",
-       "int", -1_000_000, 1_000_000, advanced=True),
+FIELDS = (  # each field's label and help are in the locale files: field.<attr>.label, field.<attr>.help
+    _F("true_weights", "weights", "floats", -1e6, 1e6, count=(1, 1000), widget="text"),
+    _F("n_samples", "samples", "int", 1, 10_000_000),
+    _F("lr", "lr", "lrs", 0, 1e9, lo_open=True, count=(1, 1024), widget="text"),
+    _F("epochs", "epochs", "int", 1, 1_000_000, step=10),
+    _F("device", "device", "choice", choices=DEVICES, widget="select"),
+    _F("batch_size", "batch_size", "int", 1, 10_000_000, advanced=True),
+    _F("optimizer", "optimizer", "choice", choices=OPTIMIZERS, widget="select", advanced=True),
+    _F("momentum", "momentum", "float", 0, 1, hi_open=True, step=0.05, advanced=True, needs=("optimizer", "momentum")),
+    _F("schedule", "schedule", "choice", choices=SCHEDULES, widget="select", advanced=True),
+    _F("step_size", "step_size", "int", 1, 1_000_000, advanced=True, needs=("schedule", "!constant")),
+    _F("gamma", "gamma", "float", 0, 1, lo_open=True, step=0.05, advanced=True, needs=("schedule", "!constant")),
+    _F("shuffle", "shuffle", "bool", widget="checkbox", advanced=True),
+    _F("noise_std", "noise_std", "float", 0, 1e9, step=1.0, advanced=True),
+    _F("test_fraction", "test_fraction", "float", 0, 1, hi_open=True, step=0.05, advanced=True),
+    _F("standardize", "standardize", "bool", widget="checkbox", advanced=True),
+    _F("seed", "seed", "int", 0, 2**32 - 1, advanced=True),
+    _F("feature_min", "feature_min", "int", -1_000_000, 1_000_000, advanced=True),
+    _F("feature_max", "feature_max", "int", -1_000_000, 1_000_000, advanced=True),
 )
 BY_ATTR = {f.attr: f for f in FIELDS}
 BY_KEY = {f.key: f for f in FIELDS} | BY_ATTR

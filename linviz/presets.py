@@ -11,6 +11,7 @@ import numpy as np
 from .analysis import analyze
 from .config import RunConfig
 from .engine import train
+from .say import Msg
 
 SEVEN = (2.0, 3.0, 4.0, 7.0, 11.0, 5.0, 13.0)  # the tutorial's seven-weight example
 
@@ -105,18 +106,31 @@ def full_batch(seed: int) -> RunConfig:
     return _fastest(RunConfig(seed=seed, batch_size=10), full_batch=True)
 
 
-PRESETS = {  # name -> (what it shows, builder)
-    "The tutorial (4 weights)": (("lr = 1e-5, one sample per step, as the article trains (100 epochs, or more "
-                                 "where this seed's data needs them)"), tutorial),
-    "The tutorial with 7 weights": ("more weights need a smaller lr and more epochs", tutorial_seven),
-    "Too small": ("1% of the divergence threshold: it crawls", too_small),
-    "Just right": ("the lr with the fastest convergence for this data", just_right),
-    "Oscillating": ("just below the threshold: the weights overshoot back and forth", oscillating),
-    "Diverging": (("1.5x the threshold (more where this seed's data needs it): the loss explodes within a few "
-                   "epochs"), diverging),
-    "Standardised features": ("mean 0, std 1 features take an lr thousands of times larger", standardised),
-    "Full batch (vs per-sample)": ("one step per epoch on all samples: plain gradient descent", full_batch),
+_IDS = {  # name (English, also the preset's id in the session and in tests) -> its key in the locales
+    "The tutorial (4 weights)": "tutorial",
+    "The tutorial with 7 weights": "tutorial_seven",
+    "Too small": "too_small",
+    "Just right": "just_right",
+    "Oscillating": "oscillating",
+    "Diverging": "diverging",
+    "Standardised features": "standardised",
+    "Full batch (vs per-sample)": "full_batch",
 }
+_BUILDERS = {"tutorial": tutorial, "tutorial_seven": tutorial_seven, "too_small": too_small, "just_right": just_right,
+             "oscillating": oscillating, "diverging": diverging, "standardised": standardised, "full_batch": full_batch}
+# name -> (what it shows (a Msg), builder)
+PRESETS = {name: (Msg(f"core.preset.{key}.description"), _BUILDERS[key]) for name, key in _IDS.items()}
+
+
+def preset_title(name: str) -> Msg | str:
+    """A preset's name as a Msg, said in the page's language (its English text is `name`); any other option (the
+    sidebar's "your own settings") as it is. For a selectbox's format_func: `lambda n: tr(preset_title(n))`."""
+    return Msg(f"core.preset.{_IDS[name]}.title") if name in _IDS else name
+
+
+def preset_description(name: str) -> Msg:
+    """What preset `name` shows, in a sentence (a Msg; the same as PRESETS[name][0])."""
+    return PRESETS[name][0]
 
 
 def preset(name: str, seed: int = 0) -> RunConfig:

@@ -16,6 +16,7 @@ from typing import Any
 from .config import RunConfig
 from .errors import ConfigError
 from .fields import BY_ATTR, BY_KEY, FIELDS
+from .say import Msg
 from .text import clip, fmt_number, fmt_value
 
 DEFAULTS = RunConfig()
@@ -33,7 +34,7 @@ def _fmt(value, lr: bool = False) -> str:
 
 
 def _unknown(key: str, value) -> ConfigError:
-    return ConfigError(key, value, f"Known settings: {', '.join(f.key for f in FIELDS)}.")
+    return ConfigError(key, value, Msg("core.query.known", keys=", ".join(f.key for f in FIELDS)))
 
 
 def parse_field(key: str, value) -> Any:
@@ -91,8 +92,8 @@ def parse_lenient(values: Mapping[str, Any], base: RunConfig = DEFAULTS, check=N
             attr = next((a for a in e.fields if a in parsed), None)
             if attr is None:  # base itself fails: cannot happen for DEFAULTS (device auto, ten samples)
                 raise
-            kept = fmt_value(getattr(base, attr))
-            messages[attr] = f"{e.message} So {BY_ATTR[attr].label} keeps {kept}."
+            kept = fmt_value(getattr(base, attr), words=True)
+            messages[attr] = Msg("core.query.kept", message=e.message, label=BY_ATTR[attr].label, kept=kept)
             parsed.pop(attr)
 
 

@@ -4,10 +4,11 @@ import json
 
 import numpy as np
 
-from .analysis import TOL
+from .analysis import TOL, too_few
 from .config import RunConfig
 from .history import COLUMNS, History
 from .query import to_query
+from .say import Msg
 from .state import RunState, TrainState
 from .text import fmt_number
 
@@ -17,7 +18,7 @@ CONVERGED_TOL = TOL  # |w - w*| below this on every weight reads as "converged" 
 def outcome(cfg: RunConfig, state: TrainState, running: bool = False, best=None, reachable=None,
             r: int = 0) -> tuple[str, str]:
     """(kind, sentence) for run r of `state` (a single run's only one by default): kind is one of running,
-    diverged, converged, not-converged, initial.
+    diverged, converged, not-converged, initial; the sentence is a Msg (English as a str, any language on the page).
 
     `best`: the least-squares weights (fit.least_squares); with label noise, training converges to
     those rather than to the true weights, and the sentence says so.
@@ -27,48 +28,39 @@ def outcome(cfg: RunConfig, state: TrainState, running: bool = False, best=None,
     s = state.run(r)
     err = float(np.max(np.abs(s.weights - np.asarray(cfg.true_weights))))
     if s.diverged:
-        return "diverged", (f"Diverged at epoch {s.diverged_epoch} with lr {fmt_number(s.lr)}: the loss blew up, so "
-                            f"training stopped. Showing epoch {s.diverged_epoch - 1}, the last one before it blew up. "
-                            "Try a smaller learning rate.")
+        return "diverged", Msg("core.outcome.diverged", epoch=s.diverged_epoch, lr=fmt_number(s.lr),
+                               before=s.diverged_epoch - 1)
     if running:
-        return "running", f"Running: max |w - w*| = {err:.3g}"
+        return "running", Msg("core.outcome.running", err=err)
     if s.epoch == 0:
-        return "initial", "Not trained yet: press Train."
+        return "initial", Msg("core.outcome.initial")
     if err < CONVERGED_TOL:
-        return "converged", f"Converged: max |w - w*| = {err:.2g}"
+        return "converged", Msg("core.outcome.converged", err=err)
     if reachable is not None:
         return _underdetermined(cfg, s, err, np.asarray(reachable))
     fit = None if best is None else float(np.max(np.abs(s.weights - best)))
     if fit is not None and fit < CONVERGED_TOL:
-        return "converged", (f"Converged to the best fit of the noisy data (max distance {fit:.2g}); the label "
-                             f"noise keeps it {err:.3g} from the true weights")
+        return "converged", Msg("core.outcome.converged_noisy", fit=fit, err=err)
     if fit is not None:
-        return "not-converged", (f"Near, not at, the best fit of the noisy data: max distance {fit:.3g} "
-                                 f"({err:.3g} from the true weights). With noisy labels, small batches keep "
-                                 "hopping around it: a decaying schedule or a bigger batch settles it")
-    return "not-converged", f"Not converged yet: max |w - w*| = {err:.3g} (more epochs, or a larger lr?)"
+        return "not-converged", Msg("core.outcome.near_noisy", fit=fit, err=err)
+    return "not-converged", Msg("core.outcome.not_converged", err=err)
 
 
 def _underdetermined(cfg: RunConfig, s: RunState, err: float, reachable: np.ndarray) -> tuple[str, str]:
     """A finished run on samples that many weights fit: at the fit it can reach, or on its way there."""
     fit = float(np.max(np.abs(s.weights - reachable)))
     n = cfg.n_train
-    why = (f"{n} sample{'s' * (n != 1)} cannot determine {cfg.n_weights} weights" if n < cfg.n_weights
-           else "the samples do not determine the weights (their features are linearly dependent)")
+    why = too_few(n, cfg.n_weights) if n < cfg.n_weights else Msg("core.why.dependent")
     if fit < CONVERGED_TOL:
-        more = ". More samples than weights pin them down" if n < cfg.n_weights else ""
-        return "converged", (f"Fits the samples (max distance {fit:.2g} from the fit nearest the start), but {why}: "
-                             f"many weights fit them equally well, and this one is {err:.3g} from the true weights"
-                             + more)
-    return "not-converged", (f"Not at a fit yet: max distance {fit:.3g} from the fit training can reach (more epochs, "
-                             f"or a larger lr?). But {why}, so no number of epochs reaches the true weights "
-                             f"({err:.3g} away)")
+        more = Msg("core.outcome.more_samples") if n < cfg.n_weights else ""
+        return "converged", Msg("core.outcome.fits", fit=fit, why=why, err=err, more=more)
+    return "not-converged", Msg("core.outcome.not_at_fit", fit=fit, why=why, err=err)
 
 
 def status_line(cfg: RunConfig, s: TrainState | RunState) -> str:
-    """Epoch k of E, elapsed and steps per second."""
+    """Epoch k of E, elapsed and steps per second (a Msg)."""
     rate = s.steps / s.elapsed if s.elapsed > 0 else 0.0
-    return f"Epoch {s.epoch:,} of {cfg.epochs:,} · {s.elapsed:.2f} s training · {rate:,.0f} steps/s"
+    return Msg("core.status", epoch=s.epoch, epochs=cfg.epochs, elapsed=s.elapsed, rate=rate)
 
 
 def history_csv(h: History) -> str:

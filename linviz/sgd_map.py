@@ -11,6 +11,7 @@ import numpy as np
 from .analysis_cost import chunk_rows, map_rows
 from .epoch_map import EpochMap, FullBatchMap
 from .fit import Fit, nonzero
+from .say import Msg
 
 
 def _sq_norms(X: np.ndarray) -> np.ndarray:
@@ -53,25 +54,22 @@ def _coordinates(X: np.ndarray, fit: Fit, rows: int) -> np.ndarray:
 
 
 def training_map(X: np.ndarray, fit: Fit, batch: int, momentum: float | None, safe: float):
-    """(map, note): the exact in-order epoch map (note ""), or the estimate that fits MAP_BUDGET and what it is."""
+    """(map, note): the exact in-order epoch map (note ""), or the estimate that fits MAP_BUDGET and what it is (a Msg)."""
     n = len(X)
     pos = fit.eigenvalues[len(fit.eigenvalues) - fit.rank:]
     rows = map_rows(n, fit.rank, batch, momentum is not None)
     rows = rows if rows <= fit.rows else fit.rows - fit.rows % batch  # within the samples the span came from
     k = -(-n // batch)
     if rows == 0:
-        return FullBatchMap(pos, k, momentum), (
-            f"the epoch map of even one batch is too costly here, so each of the {k:,} steps of an "
-            "epoch is taken as a full-batch step (fair for large batches)")
+        return FullBatchMap(pos, k, momentum), Msg("core.map.full_batch", k=k)
     if rows == n and fit.rows == n:
         return EpochMap(_coordinates(X, fit, n), batch, momentum, stable_below=safe), ""
     scale = k / -(-rows // batch)
     s_range = (n / batch * pos[0], n / batch * pos[-1])  # S = sum_b H_b = (N/B) H for equal batches
     emap = EpochMap(_coordinates(X, fit, rows), batch, momentum, scale, s_range, stable_below=safe)
-    note = (f"the exact epoch map of the first {rows:,} of {n:,} samples (same order and batch), "
-            f"its log rho scaled by {scale:.3g} to a whole epoch")
+    note = Msg("core.map.prefix", rows=rows, n=n, scale=scale)
     if np.isfinite(safe):
-        note += f"; below lr = {safe:.3g} (min over batches of 2/lambda_max(H_b)) plain SGD cannot diverge"
+        note = Msg("core.map.safe", note=note, safe=safe)
     if momentum is not None:
-        note += "; with momentum such a prefix can be off several-fold, since the whole epoch's order matters"
+        note = Msg("core.map.momentum", note=note)
     return emap, note

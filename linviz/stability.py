@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .say import Msg
+
 GRID = 96                  # points of the log grid the stable set is scanned on
 REFINE = (7, 2)            # narrowing at each crossing: points per round, rounds (8^2 = 64x narrower)
 ILLINOIS = 12              # then regula falsi steps: the crossing to ~1e-10 relative
@@ -21,11 +23,25 @@ GOLDEN = 36                # golden-section steps for the fastest lr (0.618^36 ~
 EVAL_COUNT = GRID + 2 * (REFINE[0] * REFINE[1] + ILLINOIS) + GOLDEN + 2  # lrs one analysis evaluates (2 crossings)
 
 
+KINDS = {k: Msg(f"core.regime.{k}") for k in ("too_slow", "smooth", "oscillates", "diverges")}  # id -> its name
+TOO_SLOW, SMOOTH, OSCILLATES, DIVERGES = KINDS.values()  # Msgs: equal to (and hashed as) their English text
+
+
+def regime_name(kind: str) -> Msg:
+    """A regime's name as a Msg (the page says it in its language), from its English name ("too slow", a kind
+    that went through plain text) or its id ("too_slow")."""
+    for key, name in KINDS.items():
+        if kind in (key, name):
+            return name
+    raise KeyError(kind)
+
+
 @dataclass(frozen=True)
 class Regime:
     """What training at one lr does, from the epoch map's dominant eigenvalue."""
 
-    kind: str            # "too slow", "converges smoothly", "oscillates but converges", "diverges"
+    kind: str            # "too slow", "converges smoothly", "oscillates but converges", "diverges": a Msg, so
+                         # `kind == "diverges"` holds and the page says it in its language (tr(kind))
     rho: float           # spectral radius of the epoch map (> 1 diverges; 1.0 can be 1 - 1e-20, see log_rho)
     epochs: float        # expected epochs to reach the tolerance (inf when it never does)
 
@@ -34,13 +50,13 @@ def regime(log_rho: float, angle: float, error0: float, tol: float, budget: int)
     """Classify one lr from log |dominant eigenvalue| of its epoch map and the eigenvalue's angle."""
     rho = float(np.exp(min(log_rho, 709.0)))
     if not log_rho < 0:
-        return Regime("diverges", rho if log_rho <= 709 else float("inf"), float("inf"))
+        return Regime(DIVERGES, rho if log_rho <= 709 else float("inf"), float("inf"))
     with np.errstate(over="ignore"):  # log rho = -1e-300: inf epochs
         epochs = 0.0 if error0 <= tol else max(1.0, float(np.log(tol / error0) / log_rho)) if log_rho > -np.inf else 1.0
     if epochs > budget:
-        return Regime("too slow", rho, epochs)
+        return Regime(TOO_SLOW, rho, epochs)
     oscillates = abs(angle) > np.pi / 3  # the error turns > 60 degrees an epoch: visibly back and forth
-    return Regime("oscillates but converges" if oscillates else "converges smoothly", rho, epochs)
+    return Regime(OSCILLATES if oscillates else SMOOTH, rho, epochs)
 
 
 def _refine(emap, a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 
 from .config import RunConfig
 from .data import Dataset
+from .say import Msg
 from .updates import ADAM_BETAS, ADAM_EPS
 
 MAX_STEPS = 3000  # steps drawn at most: a few thousand points is all a contour's path can show
@@ -97,7 +98,7 @@ class StepPath:
 
 def step_path(cfg: RunConfig, data: Dataset, view: dict, lr_at=None, max_steps: int = MAX_STEPS) -> StepPath | str:
     """The steps of the latest epochs of a History view (a single run's or a sweep's), at most `max_steps`;
-    or a sentence saying why they cannot be shown exactly.
+    or a sentence (a Msg) saying why they cannot be shown exactly.
 
     A long run's history keeps only every k-th old epoch: the replay then starts from the latest epoch it kept
     before the window, with the lr `lr_at(epoch)` gives for epochs it did not keep (Trainer.lr_at), and is shown
@@ -107,27 +108,24 @@ def step_path(cfg: RunConfig, data: Dataset, view: dict, lr_at=None, max_steps: 
     lrs = view["lr"] if view["lr"].ndim == 2 else view["lr"][:, None]  # (T, R)
     last = int(epochs[-1]) if len(epochs) else 0
     if last == 0:
-        return ("Train at least one epoch to see its steps (a run that diverges in its first epoch keeps "
-                "none: its last finite weights are its starting point).")
+        return Msg("core.steps.none")
     if spe > max_steps:
-        return f"One epoch has {spe:,} steps, more than the {max_steps:,} this chart draws."
+        return Msg("core.steps.too_many", steps=spe, most=max_steps)
     first = max(1, last - max_steps // spe + 1)  # the latest epochs that fit
     if cfg.optimizer != "sgd" and first > 1:
-        return (f"With {cfg.optimizer} the steps are shown only while the whole run fits in {max_steps:,} steps "
-                "(its state between steps is replayed from the start).")
+        return Msg("core.steps.stateful", optimizer=cfg.optimizer, most=max_steps)
     rows = {int(e): k for k, e in enumerate(epochs)}
     start = max(e for e in rows if e < first)  # epoch 0 is always kept
     if (first - start) * spe > max_steps or (cfg.shuffle and last * cfg.n_train > MAX_SHUFFLE_DRAWS):
-        return "The history keeps too few of this long run's epochs to replay its latest steps."
+        return Msg("core.steps.thinned")
     if any(e not in rows for e in range(start + 1, last + 1)) and lr_at is None:
-        return "The history no longer keeps every epoch's learning rate, so the steps cannot be replayed."
+        return Msg("core.steps.no_lrs")
     lr = np.stack([lrs[rows[e]] if e in rows else lr_at(e - 1) for e in range(start + 1, last + 1)])
     with np.errstate(all="ignore"):  # a run that diverged leaves the chart; its last finite epochs stay
         path = replay(cfg, data, weights[rows[start]], lr, start + 1)
     alive = view["diverged_epoch"] < 0 if "diverged_epoch" in view else np.ones(1, bool)
     end, engine = path[-1][alive], weights[-1][alive]
     if np.any(np.abs(end - engine) > 1e-9 * np.max(np.abs(engine), initial=1e-300)):
-        return ("The replay did not land on the engine's weights (the learning rate changed in epochs the history "
-                "no longer keeps?), so the steps are not drawn.")
+        return Msg("core.steps.missed")
     path = path[(first - 1 - start) * spe:]
     return StepPath(path, np.r_[first - 1, np.repeat(np.arange(first, last + 1), spe)], first, last)

@@ -7,14 +7,16 @@ import json
 
 import numpy as np
 
+from .analysis import listed
 from .config import RunConfig
 from .history import History, alive
 from .query import to_query
 from .report import outcome
+from .say import Msg
 from .state import TrainState
 from .text import fmt_number
 
-GROUPS = (("converged", "Converged"), ("not-converged", "Not converged yet, max |w - w*|"), ("diverged", "Diverged"))
+GROUPS = ("running", "converged", "not-converged", "diverged")  # the sentence's groups of runs, in this order
 MAX_NAMED = 6  # runs named per group in the status line; the rest are counted
 
 
@@ -23,28 +25,32 @@ def run_kinds(cfg: RunConfig, s: TrainState, best=None, reachable=None) -> list[
     return [outcome(cfg, s, best=best, reachable=reachable, r=r)[0] for r in range(len(cfg.lrs))]
 
 
-def _listed(items: list[str], at_most: int = MAX_NAMED) -> str:
-    more = f" and {len(items) - at_most} more" if len(items) > at_most else ""
-    return ", ".join(items[:at_most]) + more
+def _listed(items: list, total: int) -> Msg:
+    """The first items named, the rest (of `total`) counted: "lr 1e-5, lr 2e-5 and 3 more"."""
+    shown = listed(items)
+    return Msg("core.sweep.more", items=shown, n=total - len(items)) if total > len(items) else shown
 
 
 def sweep_outcome(cfg: RunConfig, s: TrainState, running: bool = False, best=None,
                   reachable=None) -> tuple[str, str]:
-    """(kind, sentence) for a whole sweep. kind: initial, running, converged (all), diverged (all), mixed."""
+    """(kind, sentence) for a whole sweep. kind: initial, running, converged (all), diverged (all), mixed.
+    The sentence is a Msg (English as a str, any language on the page)."""
     if s.epoch == 0:
-        return "initial", "Not trained yet: press Train."
+        return "initial", Msg("core.outcome.initial")
     kinds = run_kinds(cfg, s, best, reachable)
     err = np.max(np.abs(s.weights - np.asarray(cfg.true_weights)), axis=1)
     de = s.diverged_epoch
-    text = {"converged": lambda r, lr: f"lr {lr}", "not-converged": lambda r, lr: f"lr {lr} ({err[r]:.3g})",
-            "diverged": lambda r, lr: f"lr {lr} at epoch {de[r]}",
-            "running": lambda r, lr: f"{err[r]:.3g} (lr {lr})"}
     groups = {}
-    for r, (lr, kind) in enumerate(zip(cfg.lrs, kinds)):
+    for r, kind in enumerate(kinds):
         kind = "running" if running and kind != "diverged" else kind
-        groups.setdefault(kind, []).append(text[kind](r, fmt_number(lr)))
-    titles = [("running", "Running · max |w - w*|"), *GROUPS]
-    sentence = " · ".join(f"{title}: {_listed(groups[k])}" for k, title in titles if k in groups)
+        groups.setdefault(kind, []).append(r)
+    sentence = ""
+    for kind in GROUPS:
+        if kind in groups:
+            items = [Msg(f"core.sweep.item.{kind}", lr=fmt_number(cfg.lrs[r]), err=err[r], epoch=de[r])
+                     for r in groups[kind][:MAX_NAMED]]
+            group = Msg("core.sweep.group", title=Msg(f"core.sweep.{kind}"), items=_listed(items, len(groups[kind])))
+            sentence = Msg("core.sweep.then", a=sentence, b=group) if sentence else group
     if running:
         return "running", sentence
     overall = kinds[0] if len(set(kinds)) == 1 and kinds[0] in ("converged", "diverged") else "mixed"

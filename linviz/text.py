@@ -25,8 +25,11 @@ def fmt_number(v: float) -> str:
     return min(plain, sci, key=len)
 
 
-def fmt_value(v) -> str:
+def fmt_value(v, words: bool = False) -> str:
     """A value as it appears in a message: numbers as fmt_number writes them, huge ones and long lists summarised.
+
+    `words`: a long list's summary is a Msg too (said in the page's language; a ConfigError quotes only plain text,
+    so its echo of a value keeps the default).
 
     >>> fmt_value(1e-05), fmt_value(10**40), fmt_value(tuple(range(10)))
     ('1e-5', 'a number of about 40 digits', '[0, 1, 2, 3, 4, 5, 6, 7, ... (10 values)]')
@@ -34,7 +37,12 @@ def fmt_value(v) -> str:
     if isinstance(v, float):
         return fmt_number(v)
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 10**30:
-        return f"a number of about {int(v.bit_length() * 0.30103):,} digits"
+        from .say import Msg
+        return Msg("value.digits", n=f"{int(v.bit_length() * 0.30103):,}")
     if isinstance(v, (list, tuple)) and len(v) > 8:
-        return "[" + ", ".join(fmt_value(x) for x in v[:8]) + f", ... ({len(v):,} values)]"
+        head = ", ".join(fmt_value(x) for x in v[:8])
+        if words:
+            from .say import Msg
+            return Msg("core.value.list", head=head, n=len(v))
+        return "[" + head + f", ... ({len(v):,} values)]"
     return repr(v) if isinstance(v, str) else str(v)

@@ -8,14 +8,10 @@ from typing import Protocol
 
 from linviz.report import outcome, status_line
 from linviz.sweeps import sweep_outcome
+from linviz_app.i18n import t, tr
 from linviz_app.live import LiveRun, Status
 
 STATUS_S = 0.2  # mid-run the status text and progress bar change 5 times a second; the charts more often
-INTRO = ("The model is `y = w · x` with no bias. Its weights start random; gradient descent must find the "
-         "**true weights** you set in the sidebar from generated samples alone. The defaults are the PyTorch "
-         "tutorial's: 4 weights, 10 samples of integers 1..100, one sample per step at lr = 1e-5. "
-         "Press **Train** to watch, **Step** to go one epoch at a time. Several learning rates separated by "
-         "commas train side by side.")
 
 
 class LiveView(Protocol):
@@ -45,14 +41,15 @@ class Board:
 
     def draw_status(self, live: LiveRun) -> None:
         if live.history is None:
-            self.status.info(INTRO)
+            self.status.info(t("page.intro"))  # before the first run: what the page shows
             return
         s, cfg = live.state, live.cfg
         judge = sweep_outcome if cfg.is_sweep else outcome
         kind, sentence = judge(cfg, s, running=live.status == Status.RUNNING, best=live.best,
                                reachable=live.reachable)
         box = {"diverged": self.status.error, "converged": self.status.success}.get(kind, self.status.info)
-        paused = {Status.PAUSED: " · paused", Status.STOPPED: " · stopped"}.get(live.status, "")
-        what = "Learning-rate ladder · " if live.ladder else f"{len(cfg.lrs)} learning rates · " if cfg.is_sweep else ""
-        box(f"{what}{status_line(cfg, s)}{paused} · {sentence}".replace("*", r"\*"))  # w* is not emphasis
-        self.progress.progress(min(1.0, s.epoch / cfg.epochs), text=f"epoch {s.epoch:,} / {cfg.epochs:,}")
+        paused = {Status.PAUSED: "page.status.paused", Status.STOPPED: "page.status.stopped"}.get(live.status)
+        what = t("page.status.ladder") if live.ladder else t("page.status.sweep", n=len(cfg.lrs)) if cfg.is_sweep else ""
+        parts = [what, tr(status_line(cfg, s)), paused and t(paused), tr(sentence)]
+        box(t("page.status.sep").join(p for p in parts if p).replace("*", r"\*"))  # w* is not emphasis
+        self.progress.progress(min(1.0, s.epoch / cfg.epochs), text=t("page.progress", epoch=s.epoch, epochs=cfg.epochs))

@@ -4,11 +4,13 @@ This module draws a single run (loss, weights) and holds what every chart module
 lr_charts.py): the palette, `base_layout`, `scatter`, `make_figure`, `thin`, `short_number`. Figures are
 built as plain dicts and wrapped without Plotly's per-property validation (`_validate=False`):
 validation costs more than the whole rest of a redraw. tests/test_charts.py validates every figure kind.
+Their words (titles, axes, legend, hover) are in the page's language (`i18n.t`; English outside a page's run).
 """
 import numpy as np
 import plotly.graph_objects as go
 
 from linviz.text import fmt_number
+from linviz_app.i18n import t, tr
 
 # Okabe-Ito (colour-blind safe), strongest first, then Paul Tol's muted colours for weights 9..12
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933",
@@ -25,7 +27,7 @@ def base_layout(title: str, y_title: str, log_y: bool, legend_rows: int = 1) -> 
     return {"title": {"text": title, "font": {"size": 20}}, "template": "plotly_white", "font": FONT,
             "height": 420 + 26 * legend_rows, "margin": {"l": 70, "r": 20, "t": 50, "b": 75 + 26 * legend_rows},
             "hovermode": "x unified",
-            "xaxis": {"title": {"text": "epoch", "standoff": 6}, "tickfont": TICK_FONT, "rangemode": "tozero"},
+            "xaxis": {"title": {"text": t("page.chart.epoch"), "standoff": 6}, "tickfont": TICK_FONT, "rangemode": "tozero"},
             "yaxis": {"title": {"text": y_title}, "type": "log" if log_y else "linear", "tickfont": TICK_FONT,
                       "exponentformat": "power"},
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.16 - 0.02 * legend_rows, "x": 0,
@@ -66,26 +68,27 @@ def loss_figure(v: dict, log_y: bool = True, pinned=()) -> go.Figure:
     traces = pinned_traces(pinned, log_y)
     v = thin(v)
     x = v["epoch"]
-    traces += [scatter(x, _positive(v["loss"], log_y), name="training loss (mean)",
+    traces += [scatter(x, _positive(v["loss"], log_y), name=t("page.chart.train_loss"),
                        line={"color": PALETTE[0], "width": 4},
-                       hovertemplate="%{y:.4g}<extra>mean</extra>"),
-              scatter(x, _positive(v["last_loss"], log_y), name="last-sample loss (what the tutorial prints)",
+                       hovertemplate=f"%{{y:.4g}}<extra>{t('page.chart.train_loss_hover')}</extra>"),
+              scatter(x, _positive(v["last_loss"], log_y), name=t("page.chart.last_loss"),
                        line={"color": PALETTE[4], "width": 1.5},
-                       hovertemplate="%{y:.4g}<extra>last sample</extra>")]
+                       hovertemplate=f"%{{y:.4g}}<extra>{t('page.chart.last_loss_hover')}</extra>")]
     if np.isfinite(v["test_loss"]).any():
-        traces.append(scatter(x, _positive(v["test_loss"], log_y), name="test loss",
+        traces.append(scatter(x, _positive(v["test_loss"], log_y), name=t("page.chart.test_loss"),
                                line={"color": PALETTE[1], "width": 3, "dash": "dash"},
-                               hovertemplate="%{y:.4g}<extra>test</extra>"))
-    layout = base_layout("Loss", "mean squared error" + (" (log)" if log_y else ""), log_y, legend_rows=2 + len(pinned) // 2)
+                               hovertemplate=f"%{{y:.4g}}<extra>{t('page.chart.test_loss_hover')}</extra>"))
+    y_title = t("page.chart.mse_log" if log_y else "page.chart.mse")
+    layout = base_layout(t("page.chart.loss"), y_title, log_y, legend_rows=2 + len(pinned) // 2)
     layout["shapes"], layout["annotations"] = lr_change_marks(v)
     return make_figure(traces, layout)
 
 
 def pinned_traces(pinned, log_y: bool) -> list:
     """Pinned runs ({label, epoch, loss}) as faint grey dotted lines."""
-    return [scatter(p["epoch"], _positive(np.asarray(p["loss"]), log_y), name=p["label"],
+    return [scatter(p["epoch"], _positive(np.asarray(p["loss"]), log_y), name=tr(p["label"]),
                      line={"color": "#9A9A9A", "width": 2, "dash": "dot"}, opacity=0.7,
-                     hovertemplate=f"%{{y:.4g}}<extra>{p['label']}</extra>") for p in pinned]
+                     hovertemplate=f"%{{y:.4g}}<extra>{tr(p['label'])}</extra>") for p in pinned]
 
 
 def lr_change_marks(v: dict, at_most: int = 6) -> tuple[list, list]:
@@ -97,7 +100,8 @@ def lr_change_marks(v: dict, at_most: int = 6) -> tuple[list, list]:
     idx = np.flatnonzero(changed.any(axis=1) if changed.ndim == 2 else changed) + 1
     if not 0 < len(idx) <= at_most:
         return [], []
-    label = (lambda i: "lrs changed") if lr.ndim == 2 else (lambda i: f"lr → {fmt_number(float(lr[i]))}")
+    label = ((lambda i: t("page.chart.lrs_changed")) if lr.ndim == 2
+             else (lambda i: t("page.chart.lr_changed", lr=fmt_number(float(lr[i])))))
     shapes = [{"type": "line", "x0": int(x[i]), "x1": int(x[i]), "yref": "paper", "y0": 0, "y1": 1,
                "line": {"color": "#555", "width": 1.5, "dash": "dot"}} for i in idx]
     notes = [{"x": int(x[i]), "yref": "paper", "y": 0.98, "text": label(i), "showarrow": False,
@@ -125,19 +129,20 @@ def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure
             end = max(int(x[-1]), int(x[0]) + 1)  # at least one epoch wide: a run that diverged at once still shows it
             traces.append(scatter([int(x[0]), end], [target, target], legendgroup=name, showlegend=False,
                                    line={"color": color, "width": 2, "dash": "dash"}, hoverinfo="skip", mode="lines"))
-    title = "|w - w*| per weight (log)" if show_error else "Weights (dashed: the true values)"
+    title = t("page.chart.error" if show_error else "page.chart.weights")
     rows = -(-len(true) // 4)
-    return make_figure(traces, base_layout(title, "|w - w*|" if show_error else "weight", show_error, legend_rows=rows))
+    y_title = "|w - w*|" if show_error else t("page.chart.weight")
+    return make_figure(traces, base_layout(title, y_title, show_error, legend_rows=rows))
 
 
 def error_heatmap(v: dict, true: np.ndarray) -> go.Figure:
     """Many weights: log10 |w - w*| per weight (rows) over epochs (columns)."""
     v = thin({**v, "weights": np.abs(v["weights"] - true)}, 400)  # errors in float64 first, as above
     z = np.log10(np.maximum(v["weights"].T, 1e-12))  # (D, T)
-    layout = base_layout(f"|w - w*| for {len(true)} weights (darker is closer)", "weight", False)
+    layout = base_layout(t("page.chart.heatmap", n=len(true)), t("page.chart.weight"), False)
     layout["yaxis"].update(autorange="reversed", type="category")
     layout["hovermode"] = "closest"
     heat = {"type": "heatmap", "x": v["epoch"], "y": [f"w{i + 1}" for i in range(len(true))], "z": z,
             "colorscale": "Viridis", "colorbar": {"title": {"text": "log10 |w - w*|"}},
-            "hovertemplate": "epoch %{x}, %{y}: 10^%{z:.2f}<extra></extra>"}
+            "hovertemplate": t("page.chart.heatmap_hover", x="%{x}", y="%{y}", z="%{z:.2f}") + "<extra></extra>"}
     return make_figure([heat], layout)

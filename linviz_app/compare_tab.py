@@ -3,7 +3,9 @@ the settings in which they differ."""
 import streamlit as st
 
 from linviz import RunConfig, to_query
+from linviz.say import Msg
 from linviz.text import fmt_number
+from linviz_app.i18n import t, tr
 from linviz_app.live import LiveRun, Status
 from linviz_app.session import pinned_runs
 
@@ -13,7 +15,8 @@ MAX_PINNED = 8  # faint lines enough to compare a lecture's worth of runs withou
 def pin(live: LiveRun) -> None:
     pins = st.session_state.setdefault("pins", [])
     v = live.history.view()
-    label = f"#{len(pins) + 1}: lr {fmt_number(live.cfg.lr)}, epoch {live.state.epoch}"
+    # a message (English as a str), said in the page's language where it is shown (tr): a language switch follows
+    label = Msg("tabs.compare.pin_label", n=len(pins) + 1, lr=fmt_number(live.cfg.lr), epoch=live.state.epoch)
     pins.append({"label": label, "cfg": live.cfg, "epoch": v["epoch"], "loss": v["loss"]})
     del pins[:-MAX_PINNED]
 
@@ -29,21 +32,19 @@ def compare_ui(cfg: RunConfig | None, live: LiveRun) -> None:
     c1, c2, _ = st.columns([1, 1, 3])
     finished = live.history is not None and live.status in (Status.STOPPED, Status.DONE)
     sweep = live.cfg is not None and live.cfg.is_sweep
-    c1.button("Pin this run", key="btn_pin", on_click=pin, args=(live,), disabled=not finished or sweep,
-              help=f"Keep this run as a faint line on the loss chart (up to {MAX_PINNED}); one learning rate at a time")
+    c1.button(t("tabs.compare.pin"), key="btn_pin", on_click=pin, args=(live,), disabled=not finished or sweep,
+              help=t("tabs.compare.pin_help", n=MAX_PINNED))
     if sweep:
-        st.caption(f"Pinning keeps a run with one learning rate. This run is a sweep: its {len(live.cfg.lrs)} "
-                   "learning rates are already side by side on the loss chart.")
-    c2.button("Clear pinned runs", key="btn_clear_pins", disabled=not pins,
+        st.caption(t("tabs.compare.sweep", n=len(live.cfg.lrs)))
+    c2.button(t("tabs.compare.clear"), key="btn_clear_pins", disabled=not pins,
               on_click=lambda: st.session_state.update(pins=[]))
     if not pins:
-        st.caption("Finish or stop a run, pin it, change a setting and train again: pinned runs stay on the loss "
-                   "chart as faint lines.")
+        st.caption(t("tabs.compare.intro"))
         return
     cfgs = [p["cfg"] for p in pins] + ([live.cfg] if live.cfg else [])
-    labels = [p["label"] for p in pins] + (["current run"] if live.cfg else [])
+    labels = [tr(p["label"]) for p in pins] + ([t("tabs.compare.current")] if live.cfg else [])
     diff = differing_settings(cfgs) if len(cfgs) > 1 else {}
     if diff:
-        st.dataframe({"run": labels, **diff}, hide_index=True)
+        st.dataframe({t("tabs.compare.col_run"): labels, **diff}, hide_index=True)
     else:
-        st.caption("The pinned runs share every setting.")
+        st.caption(t("tabs.compare.same"))

@@ -7,6 +7,7 @@ They read the settings from the session (`parse_widgets`): the sidebar is not dr
 import streamlit as st
 
 from linviz_app import presenter
+from linviz_app.i18n import t
 from linviz_app.live import ACTIVE, LiveRun, Status
 from linviz_app.session import live_run
 from linviz_app.widgets import parse_widgets
@@ -19,7 +20,7 @@ SHORTCUTS = {"btn_train": "T", "btn_pause": "P", "btn_step": "S", "btn_reset": "
 
 def hint(what: str, key: str) -> str:
     """A button's help: what it does, then its shortcut."""
-    return f"{what} (shortcut: {SHORTCUTS[key]})"
+    return t("controls.shortcut", what=what, letter=SHORTCUTS[key])
 
 
 def on_train() -> None:
@@ -60,18 +61,18 @@ def controls_ui(live: LiveRun, can_train: bool):
     cols = st.container(key="controls").columns([1.2, 1, 1.4, 1.2, 1.2, 3.4, 2.2], vertical_alignment="bottom")
     active, paused = live.status in ACTIVE, live.status == Status.PAUSED
     common = {"width": "stretch"}
-    cols[0].button("Train", type="primary", on_click=on_train, disabled=not can_train, key="btn_train",
-                   help=hint("Train from the start with the sidebar's settings", "btn_train"),
-                   shortcut=SHORTCUTS["btn_train"], **common)
-    cols[1].button("Stop", on_click=live.stop, disabled=not active, key="btn_stop",
-                   help="End the run here, keeping everything so far", **common)
-    cols[2].button("Resume" if paused else "Pause", on_click=on_pause, disabled=not active, key="btn_pause",
-                   help=hint("Go on training" if paused else "Pause the run; press again to resume", "btn_pause"),
-                   shortcut=SHORTCUTS["btn_pause"], **common)
-    cols[3].button("Step", on_click=on_step, disabled=not can_train and not active, key="btn_step",
-                   help=hint("Train one epoch, then pause", "btn_step"), shortcut=SHORTCUTS["btn_step"], **common)
-    cols[4].button("Reset", on_click=on_reset, key="btn_reset", help=hint("Clear the run and its charts",
+    cols[0].button(t("controls.train"), type="primary", on_click=on_train, disabled=not can_train, key="btn_train",
+                   help=hint(t("controls.train_help"), "btn_train"), shortcut=SHORTCUTS["btn_train"], **common)
+    cols[1].button(t("controls.stop"), on_click=live.stop, disabled=not active, key="btn_stop",
+                   help=t("controls.stop_help"), **common)
+    pause = "resume" if paused else "pause"
+    cols[2].button(t(f"controls.{pause}"), on_click=on_pause, disabled=not active, key="btn_pause",
+                   help=hint(t(f"controls.{pause}_help"), "btn_pause"), shortcut=SHORTCUTS["btn_pause"], **common)
+    cols[3].button(t("controls.step"), on_click=on_step, disabled=not can_train and not active, key="btn_step",
+                   help=hint(t("controls.step_help"), "btn_step"), shortcut=SHORTCUTS["btn_step"], **common)
+    cols[4].button(t("controls.reset"), on_click=on_reset, key="btn_reset", help=hint(t("controls.reset_help"),
                    "btn_reset"), shortcut=SHORTCUTS["btn_reset"], **common)
-    speed = cols[5].select_slider("Speed (epochs per second)", SPEEDS, value=20, key="speed")
+    shown = {s: t("controls.max") if s == "max" else str(s) for s in SPEEDS}  # said now: AppTest calls it later
+    speed = cols[5].select_slider(t("controls.speed"), SPEEDS, value=20, key="speed", format_func=shown.__getitem__)
     presenter.toggle_ui(cols[6])
     return speed

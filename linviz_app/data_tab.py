@@ -16,6 +16,7 @@ from linviz.samples import MAX_POINTS, predict, rms_residual, select
 from linviz.text import fmt_number
 from linviz_app.charts import MAX_LINES, PALETTE
 from linviz_app.data_charts import TABLE_FEATURES, parity_figure, parity_range, sample_table, samples_figure
+from linviz_app.i18n import t
 from linviz_app.live import LiveRun
 from linviz_app.live_chart import live_chart
 from linviz_app.sweep_charts import lr_names
@@ -33,7 +34,7 @@ class DataView:
         self.samples = select(data, max(1, MAX_POINTS // runs))
         w0 = data.to_original(start_weights(cfg, cfg.n_weights))  # (D,) where every run starts
         self.bounds = parity_range(self.samples.y, predict(data, self.samples, w0))  # fixed: points move, axes stay
-        self.names = lr_names(cfg.lrs)[:MAX_LINES] if cfg.is_sweep else ["prediction"]
+        self.names = lr_names(cfg.lrs)[:MAX_LINES] if cfg.is_sweep else [t("tabs.data.prediction")]
         left, right = st.container(key="data_pair").columns(2)  # stacked on a narrow screen (dashboard.COMPACT)
         self.parity, self.per_sample = left.empty(), right.empty()
         self.table, self.table_at = st.empty(), 0.0
@@ -43,16 +44,16 @@ class DataView:
         W = state.weights[:MAX_LINES] if state is not None else self.data.to_original(
             start_weights(self.cfg, self.cfg.n_weights))[None]
         epoch = state.epoch if state is not None else 0
-        names, title = self._names(state), f"Prediction vs target, epoch {epoch:,}"
+        names, title = self._names(state), t("tabs.data.parity_title", epoch=epoch)
         if state is not None and not self.cfg.is_sweep and state.run(0).diverged:
             k = state.run(0).diverged_epoch
-            title = f"Prediction vs target: diverged at epoch {k:,}, its last finite weights (epoch {k - 1:,})"
+            title = t("tabs.data.parity_diverged", epoch=k, last=k - 1)
         pred = predict(self.data, self.samples, W)  # (R, k)
         keep = f"data-{id(live.history)}-{self.run}"  # the same run keeps the user's zoom
         live_chart(self.parity, parity_figure(self.samples, pred, names, list(PALETTE), self.bounds, title),
                    "live_data_parity", keep)
         r = min(self.run, len(pred) - 1)
-        each = f"Each sample: target and prediction{f' ({names[r]})' if self.cfg.is_sweep else ''}"
+        each = t("tabs.data.each_title_run", name=names[r]) if self.cfg.is_sweep else t("tabs.data.each_title")
         live_chart(self.per_sample, samples_figure(self.samples, pred[r], PALETTE[r], self.bounds, each),
                    "live_data_samples", keep)
         if final or time.perf_counter() - self.table_at >= TABLE_S:
@@ -63,29 +64,29 @@ class DataView:
     def _names(self, state) -> list[str]:
         """Legend names: one per run, saying which diverged (their last finite weights are shown)."""
         if state is None:  # before a run: one set of initial weights, where every lr starts
-            return ["initial weights (every lr)"] if self.cfg.is_sweep else ["prediction"]
+            return [t("tabs.data.initial_every_lr")] if self.cfg.is_sweep else [t("tabs.data.prediction")]
         de = np.asarray(state.diverged_epoch)[:len(self.names)]
-        return [n + (f" (diverged at epoch {e:,}: last finite weights)" if e >= 0 else "")
-                for n, e in zip(self.names, de)]
+        return [t("tabs.data.name_diverged", name=n, epoch=e) if e >= 0 else n for n, e in zip(self.names, de)]
 
 
 def data_ui(cfg: RunConfig | None, live: LiveRun) -> DataView | None:
     """What the tab says about the data and, for a sweep, which run the per-sample chart shows; its live view."""
     run_cfg = live.cfg if live.history is not None else cfg
     if run_cfg is None:
-        st.info("Fix the settings in the sidebar to see the data.")
+        st.info(t("tabs.data.no_settings"))
         return None
     if live.history is not None:
         data = live.trainer.data
     elif run_cfg.n_samples * run_cfg.n_weights <= PREVIEW_CELLS:
         data = make_dataset(run_cfg)
     else:
-        st.info("Press **Train** or **Step** to see the samples and what the model predicts for them.")
+        st.info(t("tabs.data.press_train"))
         return None
     run = 0
     if run_cfg.is_sweep and len(run_cfg.lrs) > 1:
-        names = lr_names(run_cfg.lrs)[:MAX_LINES]
-        run = names.index(st.selectbox("Run in the sample chart and the table", names, key="data_run"))
+        ids = lr_names(run_cfg.lrs, "en")[:MAX_LINES]  # the choice's values: English, so a language switch keeps it
+        shown = dict(zip(ids, lr_names(run_cfg.lrs)))
+        run = ids.index(st.selectbox(t("tabs.data.run_choice"), ids, format_func=shown.get, key="data_run"))
     for line in notes(run_cfg, data, live):
         st.caption(line)
     return DataView(run_cfg, data, run)
@@ -94,23 +95,20 @@ def data_ui(cfg: RunConfig | None, live: LiveRun) -> DataView | None:
 def notes(cfg: RunConfig, data, live: LiveRun) -> list[str]:
     """What a student should know to read the charts: what is shown, and what the data allows."""
     n_train, n_test, d = len(data.y), 0 if data.y_test is None else len(data.y_test), cfg.n_weights
-    target = "x · w* + noise" if cfg.noise_std > 0 else "x · w* (the true weights)"
-    model = "w · (x − x̄) + ȳ (standardised features, in raw units)" if cfg.standardize else "w · x"
-    out = [f"Each point is a sample: its target y = {target} and the model's prediction {model} with the current "
-           "weights. Training moves the points onto the dashed diagonal."
-           + ("" if live.history is not None else " Not trained yet: the predictions of the initial weights.")]
+    target = t("tabs.data.target_noise") if cfg.noise_std > 0 else t("tabs.data.target_true")
+    model = t("tabs.data.model_std") if cfg.standardize else "w · x"
+    out = [t("tabs.data.note_points", target=target, model=model)
+           + ("" if live.history is not None else t("tabs.data.note_untrained"))]
     if n_train + n_test > MAX_POINTS:
-        out.append(f"{n_train + n_test:,} samples: the charts show about {MAX_POINTS:,} of them, evenly spread.")
+        out.append(t("tabs.data.note_many", n=n_train + n_test, shown=MAX_POINTS))
     if n_test:
-        out.append(f"Open circles: the {n_test:,} held-out test samples, never trained on.")
+        out.append(t("tabs.data.note_test", n=n_test))
     if d > TABLE_FEATURES:
-        out.append(f"x has {d:,} features: the table shows the first {TABLE_FEATURES}.")
+        out.append(t("tabs.data.note_features", d=d, k=TABLE_FEATURES))
     if cfg.standardize:
-        out.append("Features are standardised for training; the table and the charts show them raw, and the "
-                   "predictions in the targets' own units.")
+        out.append(t("tabs.data.note_standardized"))
     if cfg.noise_std > 0:
         best = rms_residual(data, select(data), live.best) if live.history is not None else None
-        floor = f" (the best possible weights leave residuals of about {fmt_number(float(f'{best:.2g}'))})" if best else ""
-        out.append(f"The targets carry noise (std {fmt_number(cfg.noise_std)}): no weights fit every sample{floor}, "
-                   "so the points settle around the diagonal, not on it.")
+        floor = t("tabs.data.note_floor", best=fmt_number(float(f"{best:.2g}"))) if best else ""
+        out.append(t("tabs.data.note_noise", std=fmt_number(cfg.noise_std), floor=floor))
     return out

@@ -10,6 +10,7 @@ from linviz.analysis import LADDER, ladder
 from linviz.checks import check_machine
 from linviz.errors import ConfigError
 from linviz.estimate import long_run_warning
+from linviz_app.i18n import t, tr
 from linviz_app.live import ACTIVE, LiveRun
 from linviz_app.live_chart import live_chart
 from linviz_app.lr_charts import ladder_final_figure, ladder_loss_figure
@@ -36,14 +37,14 @@ def start_ladder(live: LiveRun, cfg: RunConfig) -> None:
 def _ladder_config(cfg: RunConfig | None) -> RunConfig | None:
     """The ladder's sweep for these settings, or None (saying why) where there is none."""
     if cfg is None or not np.isfinite(cached_analysis(cfg).threshold):
-        st.info("The ladder needs valid settings and an optimizer with a divergence threshold (not Adam).")
+        st.info(t("tabs.ladder.needs_threshold"))
         return None
     try:
         sweep = ladder(cfg, cached_analysis(cfg))
         check_machine(sweep)  # six runs at once may not fit in this server's memory where one does
         return sweep
     except ConfigError as e:
-        st.error(md_escape(f"The ladder trains {len(LADDER)} runs at once: {e.message}"))
+        st.error(md_escape(t("tabs.ladder.too_big", n=len(LADDER), why=e.message)))  # why: said in our language
         return None
 
 
@@ -66,8 +67,8 @@ class LadderCharts:
         s = h.last
         ended = s.epoch == c.epochs or bool(np.all(s.diverged))
         status = live.status if current else "finished" if ended else "stopped"
-        self.caption.caption(f"{len(c.lrs)} runs trained together as one batched run: epoch {s.epoch:,} of "
-                             f"{c.epochs:,}, {s.elapsed:.2f} s of training ({status}).")
+        self.caption.caption(t("tabs.ladder.progress", n=len(c.lrs), epoch=s.epoch, epochs=c.epochs,
+                               seconds=s.elapsed, status=t(f"tabs.ladder.status.{status}")))
         v, run = h.view(), id(h)  # another ladder may rescale; this one keeps the user's zoom
         live_chart(self.charts[0], ladder_loss_figure(v, c.lrs, self.record["factors"], self.record["kinds"]),
                    "ladder_loss", f"ladder-loss-{run}")
@@ -79,14 +80,12 @@ def ladder_ui(cfg: RunConfig | None, live: LiveRun) -> LadderCharts | None:
     """The ladder's button and charts; returns the live view that redraws them (None before any ladder)."""
     sweep = _ladder_config(cfg)
     if sweep is not None:
-        st.button(f"Run the ladder: lr = {', '.join(f'{f:g}' for f in LADDER)} x the threshold", key="btn_ladder",
+        st.button(t("tabs.ladder.button", factors=", ".join(f"{f:g}" for f in LADDER)), key="btn_ladder",
                   on_click=start_ladder, args=(live, cfg), type="primary")
         if long_run_warning(sweep):
-            st.warning(long_run_warning(sweep))
+            st.warning(tr(long_run_warning(sweep)))
     record = st.session_state.get("ladder")
     if record is None:
-        st.caption("Same data, same initial weights, six learning rates placed around this data's divergence "
-                   "threshold, trained together as one batched run. It becomes this page's run (replacing the "
-                   "current one): Stop, Pause, Step and Speed above work on it.")
+        st.caption(t("tabs.ladder.intro"))
         return None
     return LadderCharts(record)

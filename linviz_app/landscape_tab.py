@@ -13,6 +13,7 @@ from linviz.history import alive
 from linviz.landscape import loss_slice, slice_condition
 from linviz.steps import MAX_STEPS, StepPath, step_path, steps_per_epoch
 from linviz_app.charts import MAX_LINES, PALETTE, short_number
+from linviz_app.i18n import t
 from linviz_app.live import LiveRun
 from linviz_app.live_chart import live_chart
 from linviz_app.lr_charts import landscape_figure
@@ -58,21 +59,21 @@ class Landscape:
         v = live.history.view()
         path = step_path(live.cfg, self.data, v, live.trainer.lr_at)
         if not isinstance(path, StepPath):
-            self.note.caption(f"Every step: not shown. {path}")
+            self.note.caption(t("tabs.land.steps_not_shown", why=path))  # why: the core's message, said in our language
             return []
-        each = "sample" if live.cfg.batch_size == 1 else f"batch of {live.cfg.batch_size:,}"
-        span = (f"epoch {path.last_epoch:,}" if path.first_epoch == path.last_epoch
-                else f"epochs {path.first_epoch:,} to {path.last_epoch:,}")
-        self.note.caption(f"Thin line: every optimiser step (one per {each}) of {span}, replayed exactly from the "
-                          "engine's weights; dots: the ends of epochs.")
-        runs = [("training path", PALETTE[1])] if not live.history.runs else list(
+        each = t("tabs.land.per_sample") if live.cfg.batch_size == 1 else t("tabs.land.per_batch",
+                                                                            n=live.cfg.batch_size)
+        span = (t("tabs.land.one_epoch", epoch=path.last_epoch) if path.first_epoch == path.last_epoch
+                else t("tabs.land.epochs", first=path.first_epoch, last=path.last_epoch))
+        self.note.caption(t("tabs.land.steps_note", each=each, span=span))
+        runs = [(t("tabs.land.training_path"), PALETTE[1])] if not live.history.runs else list(
             zip(lr_names(live.cfg.lrs)[:MAX_LINES], PALETTE))
         diverged = np.asarray(live.state.diverged_epoch)  # (R,): -1 where a run has not diverged
         out = []
         for r, (name, color) in enumerate(runs):
             ok = (path.epoch < diverged[r]) if diverged[r] >= 0 else np.ones(len(path.epoch), bool)
             w = path.weights[ok, r]
-            out.append((f"{name}: every step", w[:, self.i], w[:, self.j], color, diverged[r] >= 0))
+            out.append((t("tabs.land.every_step", name=name), w[:, self.i], w[:, self.j], color, diverged[r] >= 0))
         return out
 
 
@@ -80,22 +81,21 @@ def landscape_ui(cfg: RunConfig | None, live: LiveRun) -> Landscape | None:
     """Choose two weights; returns the live view that redraws the landscape (None when there is none)."""
     run_cfg = live.cfg or cfg
     if run_cfg is None or run_cfg.n_weights < 2:
-        st.info("The landscape needs at least two weights.")
+        st.info(t("tabs.land.needs_two"))
         return None
     names = [f"w{k + 1}" for k in range(run_cfg.n_weights)]
     c1, c2, _ = st.columns([1, 1, 3])
-    i = names.index(c1.selectbox("Horizontal", names, index=0, key="land_i"))
-    j = names.index(c2.selectbox("Vertical", names, index=1, key="land_j"))
+    i = names.index(c1.selectbox(t("tabs.land.horizontal"), names, index=0, key="land_i"))
+    j = names.index(c2.selectbox(t("tabs.land.vertical"), names, index=1, key="land_j"))
     if i == j:
-        st.warning("Choose two different weights.")
+        st.warning(t("tabs.land.same_weight"))
         return None
     data = live.trainer.data if live.trainer else make_dataset(run_cfg)
     st.caption(_caption(run_cfg, data, i, j))
     steps = False
     if steps_per_epoch(run_cfg) > 1:
-        steps = st.toggle("Show every step (the zig-zag)", value=False, key="land_steps",
-                          help=f"Draw the weights after each optimiser step of the latest epochs (at most "
-                               f"{MAX_STEPS:,} steps), not only one point per epoch.")
+        steps = st.toggle(t("tabs.land.steps_toggle"), value=False, key="land_steps",
+                          help=t("tabs.land.steps_help", n=MAX_STEPS))
     return Landscape(run_cfg, data, i, j, steps)
 
 
@@ -104,15 +104,14 @@ def _caption(cfg: RunConfig, data, i: int, j: int) -> str:
     names = [f"w{k + 1}" for k in range(cfg.n_weights)]
     others = [f"{names[k]} = {cfg.true_weights[k]:g}" for k in range(cfg.n_weights) if k not in (i, j)]
     if len(others) > 6:  # a thousand weights would push the chart off the page
-        others = [*others[:5], f"... ({len(others) - 5:,} more)"]
+        others = [*others[:5], t("tabs.land.more", n=len(others) - 5)]
     a = cached_analysis(cfg)
     other = cached_analysis(cfg.replace(standardize=not cfg.standardize))
     raw, std = (other, a) if cfg.standardize else (a, other)
-    return ((f"A slice through the true weights: {', '.join(others)} held fixed. " if others else "")
-            + f"This slice's ellipses are {np.sqrt(slice_condition(data, i, j)):.2g}x longer than wide; "
-            f"κ of all weights: {a.condition:.3g}. Raw features: threshold {short_number(raw.threshold)}, "
-            f"largest curvature {raw.eigenvalues[-1]:.3g}; standardised: threshold {short_number(std.threshold)}, "
-            f"largest curvature {std.eigenvalues[-1]:.3g}. The steepest direction sets the largest usable lr.")
+    fixed = t("tabs.land.slice_fixed", others=t("tabs.land.list_sep").join(others)) if others else ""
+    return fixed + t("tabs.land.caption", ratio=np.sqrt(slice_condition(data, i, j)), kappa=a.condition,
+                     raw_threshold=short_number(raw.threshold), raw_curvature=raw.eigenvalues[-1],
+                     std_threshold=short_number(std.threshold), std_curvature=std.eigenvalues[-1])
 
 
 def training_paths(live: LiveRun, i: int, j: int) -> list:
@@ -121,7 +120,7 @@ def training_paths(live: LiveRun, i: int, j: int) -> list:
         return []
     v = live.history.view()
     if not live.history.runs:
-        return [("training path", v["weights"][:, i], v["weights"][:, j], "#D55E00", live.state.run(0).diverged)]
+        return [(t("tabs.land.training_path"), v["weights"][:, i], v["weights"][:, j], "#D55E00", live.state.run(0).diverged)]
     ok, w = alive(v), v["weights"]
     return [(name, w[ok[:, r], r, i], w[ok[:, r], r, j], PALETTE[r], v["diverged_epoch"][r] >= 0)
             for r, name in enumerate(lr_names(live.cfg.lrs)[:MAX_LINES])]

@@ -36,6 +36,7 @@ from linviz.errors import ConfigError
 from linviz.fields import BY_ATTR
 from linviz.fit import least_squares, reachable_solution
 from linviz.history import History
+from linviz.say import Msg
 from linviz.text import fmt_number
 
 LIVE_FIELDS = ("lr",)  # may change while a run goes on; anything else means new data or a new model
@@ -84,6 +85,13 @@ def lr_text(cfg: RunConfig) -> str:
     return ", ".join(fmt_number(lr) for lr in cfg.lrs)
 
 
+def listed(items: list) -> Msg | str:
+    """Several names as one Msg, "a, b, c" (in Chinese "a、b、c"): said in the page's language where shown."""
+    if len(items) <= 1:
+        return items[0] if items else ""
+    return Msg("page.live.list", first=items[0], rest=listed(items[1:]))
+
+
 class LiveRun:
     """The session's one training: a single run, a sweep (several lrs side by side) or the lr ladder."""
 
@@ -111,7 +119,7 @@ class LiveRun:
         self.history: History | None = None
         self.best = None  # least-squares weights when the labels are noisy: where training should end
         self.reachable = None  # where training ends when the samples do not determine the weights
-        self.notice = ""      # something the page should say once, e.g. why a run ended
+        self.notice = ""      # something the page should say once, e.g. why a run ended (a Msg: English as a str)
 
     @property
     def state(self):
@@ -129,7 +137,7 @@ class LiveRun:
             try:
                 trainer = Trainer(cfg)  # asks the machine (checks.check_machine) once more, as every run starts
             except ConfigError as e:  # memory freed up for the sidebar's check is gone again: say so, keep the run
-                self.notice = f"This run could not start: {e.message}"
+                self.notice = Msg("page.live.could_not_start", message=e.message)
                 return
             self.cfg, self.trainer = cfg, trainer
             self.source, self.ladder = source or cfg, ladder
@@ -189,16 +197,15 @@ class LiveRun:
             with self.lock:
                 self.trainer.set_lr(cfg.lr)
                 self.cfg = self.source = self.trainer.cfg
-            rates = BY_ATTR["lr"].label + ("s" if cfg.is_sweep else "")
-            self.notice = f"{rates} changed to {lr_text(cfg)} from epoch {self.trainer.epoch + 1} on."
+            self.notice = Msg("page.live.lrs_changed" if cfg.is_sweep else "page.live.lr_changed",
+                              label=BY_ATTR["lr"].label, lrs=lr_text(cfg), epoch=self.trainer.epoch + 1)
             return
-        names = [BY_ATTR[f].label.lower() for f in changed if f != "lr" or same_shape]
+        names = [Msg(f"page.live.field.{f}") for f in changed if f != "lr" or same_shape]
         if not same_shape and "lr" in changed:
             counts = (len(self.cfg.lrs), len(cfg.lrs))
-            names.append(f"the number of learning rates ({counts[0]} to {counts[1]})" if counts[0] != counts[1]
-                         else "the learning rate from one value to a list")
+            names.append(Msg("page.live.lr_count", old=counts[0], new=counts[1]) if counts[0] != counts[1]
+                         else Msg("page.live.lr_to_list"))
         with self.lock:
             if self._move(Event.STOP):  # the run may have finished meanwhile: then it stays done
-                self.notice = (f"You changed {', '.join(names)}: that needs new data or a new model, so the "
-                               f"{'ladder' if self.ladder else 'run'} ended at epoch {self.trainer.epoch}. "
-                               "Press Train to start again.")
+                self.notice = Msg("page.live.changed_ladder" if self.ladder else "page.live.changed_run",
+                                  names=listed(names), epoch=self.trainer.epoch)

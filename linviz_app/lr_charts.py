@@ -1,7 +1,9 @@
 """Learning-rate charts: the regime band beside the lr field, the ladder, and the loss landscape."""
 import numpy as np
 
+from linviz.stability import regime_name
 from linviz_app.charts import FONT, TICK_FONT, base_layout, make_figure, scatter, short_number, thin
+from linviz_app.i18n import t, tr
 from linviz_app.sweep_charts import run_traces
 
 REGIME_COLORS = {"too slow": "#BBBBBB", "converges smoothly": "#009E73", "oscillates but converges": "#E69F00",
@@ -14,11 +16,17 @@ def lr_band_figure(lrs: np.ndarray, kinds: list[str], lr: float, threshold: floa
     for kind, color in REGIME_COLORS.items():
         y = np.where(np.array(kinds) == kind, 0.0, np.nan)
         if np.isfinite(y).any():
-            traces.append(scatter(lrs, y, name=kind, line={"color": color, "width": 22},
-                                   hovertemplate=f"lr %{{x:.2g}}: {kind}<extra></extra>"))
-    traces.append({"type": "scatter", "x": [lr], "y": [0.0], "mode": "markers+text", "name": "your lr",
-                   "marker": {"symbol": "triangle-down", "size": 16, "color": "#000"}, "text": ["your lr"],
-                   "textposition": "top center", "showlegend": False, "hoverinfo": "skip"})
+            name = tr(regime_name(kind))  # in the page's language
+            traces.append(scatter(lrs, y, name=name, line={"color": color, "width": 22},
+                                   hovertemplate=t("tabs.lr.band_hover", lr="%{x:.2g}", kind=name)
+                                   + "<extra></extra>"))
+    you = t("tabs.lr.your_lr")
+    span = np.log10([np.min(lrs), np.max(lrs)])  # near an end of the band the label leans inwards, not off the chart
+    at = (np.log10(lr) - span[0]) / max(span[1] - span[0], 1e-12)
+    side = "top left" if at > 0.85 else "top right" if at < 0.15 else "top center"
+    traces.append({"type": "scatter", "x": [lr], "y": [0.0], "mode": "markers+text", "name": you,
+                   "marker": {"symbol": "triangle-down", "size": 16, "color": "#000"}, "text": [you],
+                   "textposition": side, "showlegend": False, "hoverinfo": "skip"})
     layout = {"height": 150, "margin": {"l": 8, "r": 8, "t": 18, "b": 30}, "template": "plotly_white",
               "font": {"size": 12}, "showlegend": False,
               "xaxis": {"type": "log", "exponentformat": "power", "tickfont": {"size": 11}},
@@ -37,7 +45,7 @@ def ladder_loss_figure(v: dict, lrs, factors, kinds):
     colors = [REGIME_COLORS[k] for k in kinds]
     traces = run_traces(v, v["loss"], names, colors, True, width=3,
                         dashes=["solid" if f <= 1 else "dash" for f in factors])
-    layout = base_layout("Ladder: loss per epoch", "mean squared error (log)", True, legend_rows=2)
+    layout = base_layout(t("tabs.lr.ladder_loss_title"), t("tabs.lr.mse_log"), True, legend_rows=2)
     layout["margin"].update(r=55, t=80)  # room for the labels at the lines' ends; the same top as its neighbour
     layout["annotations"] = _end_labels(traces, [f"{f:g}x" for f in factors], colors)
     return make_figure(traces, layout)
@@ -64,23 +72,25 @@ def _end_labels(traces, labels, colors, min_gap: float = 0.06) -> list:
 def ladder_final_figure(lrs, final_loss, diverged, threshold, running: bool = False):
     """Final (or last finite) loss against lr, log-log, with the threshold drawn; mid-run, the loss so far."""
     lrs, final_loss, diverged = map(np.asarray, (lrs, final_loss, diverged))
-    traces = [scatter(lrs, final_loss, name="loss now" if running else "final loss", mode="lines+markers",
-                       line={"color": "#0072B2", "width": 3}, marker={"size": 11},
-                       hovertemplate="lr %{x:.2g}: %{y:.3g}<extra></extra>")]
+    traces = [scatter(lrs, final_loss, name=t("tabs.lr.loss_now" if running else "tabs.lr.final_loss"),
+                       mode="lines+markers", line={"color": "#0072B2", "width": 3}, marker={"size": 11},
+                       hovertemplate=t("tabs.lr.final_hover", lr="%{x:.2g}", loss="%{y:.3g}") + "<extra></extra>")]
     if diverged.any():
         traces.append({"type": "scatter", "x": lrs[diverged], "y": final_loss[diverged], "mode": "markers",
-                       "name": "diverged (last finite loss)",
+                       "name": t("tabs.lr.diverged_last"),
                        "marker": {"symbol": "x", "size": 16, "color": "#D55E00", "line": {"width": 3}}})
-    title = "Ladder: where training is now" if running else "Ladder: where training ends up"
-    layout = base_layout(title, "loss now (log)" if running else "final loss (log)", True, legend_rows=2)
-    layout["xaxis"].update(type="log", title={"text": "learning rate", "standoff": 2}, rangemode="normal",
+    title = t("tabs.lr.final_title_running" if running else "tabs.lr.final_title")
+    layout = base_layout(title, t("tabs.lr.loss_now_log" if running else "tabs.lr.final_loss_log"), True,
+                         legend_rows=2)
+    layout["xaxis"].update(type="log", title={"text": t("tabs.lr.learning_rate"), "standoff": 2}, rangemode="normal",
                            exponentformat="power", dtick=1)
     layout["hovermode"] = "closest"
     layout["shapes"] = [{"type": "line", "x0": threshold, "x1": threshold, "yref": "paper", "y0": 0, "y1": 1,
                          "line": {"color": "#D55E00", "width": 2, "dash": "dot"}}]
     layout["margin"]["t"] = 80  # the threshold's label sits above the plot, clear of the diverged runs' crosses
     layout["annotations"] = [{"x": np.log10(threshold), "yref": "paper", "y": 1.0, "yanchor": "bottom",
-                              "showarrow": False, "text": f"diverges above {short_number(threshold)}", "xanchor": "center",
+                              "showarrow": False, "text": t("tabs.lr.diverges_above", threshold=short_number(threshold)),
+                              "xanchor": "center",
                               "font": {"size": 14, "color": "#D55E00"}}]
     return make_figure(traces, layout)
 
@@ -91,9 +101,9 @@ def landscape_figure(a, b, Z, names, targets, paths=(), steps=()):
     epoch; `steps` the same with one point per optimiser step (the zig-zag), drawn as a thin line beneath."""
     z = np.log10(Z + 1e-3 * np.median(Z) + 1e-300)  # the floor keeps the valley's contours from piling up
     traces = [{"type": "contour", "x": a, "y": b, "z": z, "colorscale": "Viridis", "ncontours": 24,
-               "colorbar": {"title": {"text": "log10 loss"}}, "contours": {"coloring": "heatmap"},
+               "colorbar": {"title": {"text": t("tabs.lr.log_loss")}}, "contours": {"coloring": "heatmap"},
                "hovertemplate": f"{names[0]} %{{x:.3g}}, {names[1]} %{{y:.3g}}: 10^%{{z:.2f}}<extra></extra>"},
-              {"type": "scatter", "x": [targets[0]], "y": [targets[1]], "mode": "markers", "name": "true weights",
+              {"type": "scatter", "x": [targets[0]], "y": [targets[1]], "mode": "markers", "name": t("tabs.lr.true_weights"),
                "marker": {"symbol": "star", "size": 18, "color": "#FFFFFF", "line": {"color": "#000", "width": 1.5}}}]
     for label, xs, ys, color in steps:
         traces.append(scatter(xs, ys, name=label, mode="lines", line={"color": color, "width": 1.5}, opacity=0.8,
@@ -105,9 +115,9 @@ def landscape_figure(a, b, Z, names, targets, paths=(), steps=()):
                                marker={"size": 5}, hovertemplate=f"%{{x:.4g}}, %{{y:.4g}}<extra>{label}</extra>"))
     if paths and len(paths[0][1]):
         traces.append({"type": "scatter", "x": [paths[0][1][0]], "y": [paths[0][2][0]], "mode": "markers",
-                       "name": "start", "marker": {"symbol": "circle-open", "size": 14, "color": "#000",
+                       "name": t("tabs.lr.start"), "marker": {"symbol": "circle-open", "size": 14, "color": "#000",
                                                    "line": {"width": 3}}})
-    layout = {"title": {"text": f"Loss over {names[0]} and {names[1]}", "font": {"size": 20}},
+    layout = {"title": {"text": t("tabs.lr.landscape_title", a=names[0], b=names[1]), "font": {"size": 20}},
               "template": "plotly_white", "font": FONT, "height": 560, "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
               "xaxis": {"title": {"text": names[0]}, "tickfont": TICK_FONT, "range": [a[0], a[-1]]},
               "yaxis": {"title": {"text": names[1]}, "tickfont": TICK_FONT, "range": [b[0], b[-1]]},

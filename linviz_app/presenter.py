@@ -9,9 +9,11 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from linviz.say import Msg, lang_code
 from linviz.text import clip
+from linviz_app.i18n import LANGS, t
 
-PAGE_PARAMS = {"view": ("presenter",)}  # link keys that shape the page, not the experiment: key -> allowed values
+PAGE_PARAMS = {"view": ("presenter",), "lang": tuple(LANGS)}  # link keys that shape the page: key -> allowed values
 KEY = "presenter"  # the toggle's session key; the URL's `view` follows it
 CHART_SCALE = 1.25  # charts a quarter taller (their type is projector-sized already): still fit a 1000 px screen
 CSS = """<style>
@@ -29,7 +31,8 @@ html {font-size: 20px;}
 
 def split_link(params: Mapping[str, str]) -> tuple[dict, dict, dict]:
     """A link's query parameters as (page parameters, settings, {key: message} for a page parameter whose value
-    is not allowed). Unknown keys stay with the settings, whose check names them.
+    is not allowed: a Msg, said in the page's language where it is shown, since a link is read before the page
+    knows its language). Unknown keys stay with the settings, whose check names them.
 
     >>> split_link({"view": "presenter", "lr": "2e-5", "colour": "red"})
     ({'view': 'presenter'}, {'lr': '2e-5', 'colour': 'red'}, {})
@@ -42,9 +45,13 @@ def split_link(params: Mapping[str, str]) -> tuple[dict, dict, dict]:
             settings[key] = value
         elif value in PAGE_PARAMS[key]:
             page[key] = value
+        elif key == "lang" and lang_code(value):  # ?lang=zh-CN, ?lang=ZH, ?lang=cn: Chinese
+            page[key] = lang_code(value)
+        elif key == "lang":
+            allowed = ", ".join(f"{code} ({name})" for code, name in LANGS.items())
+            errors[key] = Msg("lang.bad_link", value=repr(clip(str(value), 60)), allowed=allowed)
         else:
-            errors[key] = (f"View ({key}): got {clip(str(value), 60)!r}. The only view a link can open is presenter "
-                           "(?view=presenter); the normal page is shown.")
+            errors[key] = Msg("page.view_bad_link", key=key, value=repr(clip(str(value), 60)))
     return page, settings, errors
 
 
@@ -88,6 +95,4 @@ def _follow_toggle() -> None:
 def toggle_ui(where=st) -> None:
     """The visible way in and out: a toggle, which keeps `?view=presenter` in the address bar while on."""
     is_on()  # seeds the toggle from the link on a session's first run
-    where.toggle("Presenter view", key=KEY, on_change=_follow_toggle,
-                 help="Larger type and charts for a projector, the sidebar folded (its arrow at the top left "
-                      "opens it). Share the address bar's link to open the page this way.")
+    where.toggle(t("page.presenter"), key=KEY, on_change=_follow_toggle, help=t("page.presenter_help"))

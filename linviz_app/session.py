@@ -15,8 +15,7 @@ ANALYSES_KEPT = 4  # these settings and their standardised twin (the landscape c
 STARTED, LOST = "session_started", "session_lost"
 # The page's own words when a browser comes back to a server that no longer has its session (one place: the
 # page's language system will translate it).
-LOST_RUN = ("The server process that ran your session stopped or was restarted (or this page was disconnected for "
-            "a while), so your run was lost. Press Train to start again.")
+LOST_RUN = "page.lost_run"  # the locale key of what such a page says
 
 
 def start_session() -> None:

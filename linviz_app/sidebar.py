@@ -6,21 +6,27 @@ field, the lr hint under the lr field), then what depends on the run: a note whi
 import streamlit as st
 
 from linviz import FIELDS, RunConfig
-from linviz.presets import PRESETS, preset
+from linviz.presets import PRESETS, preset, preset_description, preset_title
 from linviz.report import history_csv, result_json
 from linviz.sweeps import sweep_csv, sweep_json
+from linviz_app import i18n
+from linviz_app.i18n import t, tr
 from linviz_app.live import LiveRun, Status
 from linviz_app.lr_hint import lr_hint_ui
 from linviz_app.safe import md_escape
 from linviz_app.widgets import KEY, field_widget, missing_devices_note, parse_settings, widget_value
 
+OWN = "(your own settings)"  # the preset box's first option: no preset (shown as the locale's page.own_settings)
+
 
 def sidebar_ui() -> tuple[RunConfig | None, dict]:
-    """Draw the preset and the settings; return (config, {}) or (None, {field: message}) for what was drawn."""
+    """Draw the language switch, the preset and the settings; return (config, {}) or (None, {field: message}) for
+    what was drawn."""
+    i18n.switch_ui(st.sidebar)
     preset_ui()
     values, below = {}, {}  # below: the place under each field where its message goes
     with st.sidebar:
-        st.header("Experiment")
+        st.header(t("page.experiment"))
         for f in (f for f in FIELDS if not f.advanced):
             values[f.attr] = field_widget(f, values)
             below[f.attr] = st.empty()
@@ -28,13 +34,13 @@ def sidebar_ui() -> tuple[RunConfig | None, dict]:
                 hint = st.container()  # where the lr's place among this data's regimes is shown
             if f.attr == "device":
                 missing_devices_note()
-        with st.expander("Advanced"):
+        with st.expander(t("page.advanced"), key="advanced"):  # the key: it stays open across a language switch
             for f in (f for f in FIELDS if f.advanced):
                 values[f.attr] = field_widget(f, values)
                 below[f.attr] = st.empty()
         cfg, errors = parse_settings(values)
         for attr, message in errors.items():
-            (below.get(attr) or st.sidebar).error(md_escape(message))
+            (below.get(attr) or st.sidebar).error(md_escape(tr(message)))
         with hint:
             lr_hint_ui(cfg)
     return cfg, errors
@@ -50,18 +56,18 @@ def _apply_preset() -> None:
 
 
 def preset_ui() -> None:
-    st.sidebar.selectbox("Preset for a lecture", ["(your own settings)", *PRESETS], key="preset",
-                         on_change=_apply_preset, help="Each preset's lr is placed from the analysis of its data")
+    names = {OWN: t("page.own_settings")} | {name: tr(preset_title(name)) for name in PRESETS}
+    st.sidebar.selectbox(t("page.preset"), list(names), key="preset", format_func=names.__getitem__,
+                         on_change=_apply_preset, help=t("page.preset_help"))  # the value stays the preset's key
     name = st.session_state.get("preset")
     if name in PRESETS:
-        st.sidebar.caption(PRESETS[name][0])
+        st.sidebar.caption(tr(preset_description(name)))
 
 
 def run_footer_ui(live: LiveRun) -> None:
     """Below the settings, once the run has followed them: what a change does mid-run, and the downloads."""
     if live.status == Status.RUNNING:
-        st.sidebar.caption("While a run goes on, a new learning rate applies from the next epoch; "
-                           "any other change ends the run.")
+        st.sidebar.caption(t("page.lr_mid_run"))
     downloads_ui(live)
 
 
@@ -69,10 +75,10 @@ def downloads_ui(live: LiveRun) -> None:
     """Downloads build their file when clicked (reading the live run), and do not interrupt training."""
     st.sidebar.divider()
     none = live.history is None
-    st.sidebar.download_button("Download history (CSV)", data=lambda: _csv(live), file_name="linviz-history.csv",
+    st.sidebar.download_button(t("page.download_csv"), data=lambda: _csv(live), file_name="linviz-history.csv",
                                mime="text/csv", on_click="ignore", disabled=none, key="dl_csv",
                                use_container_width=True)
-    st.sidebar.download_button("Download settings + result (JSON)", data=lambda: _json(live),
+    st.sidebar.download_button(t("page.download_json"), data=lambda: _json(live),
                                file_name="linviz-run.json", mime="application/json", on_click="ignore",
                                disabled=none, key="dl_json", use_container_width=True)
 

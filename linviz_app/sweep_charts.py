@@ -7,6 +7,7 @@ left blank.
 import numpy as np
 
 from linviz.history import alive
+from linviz.say import say
 from linviz.text import fmt_number
 from linviz_app.charts import (
     MAX_LINES,
@@ -18,10 +19,13 @@ from linviz_app.charts import (
     scatter,
     thin,
 )
+from linviz_app.i18n import current, t, tr
 
 
-def lr_names(lrs) -> list[str]:
-    return [f"lr {fmt_number(lr)}" for lr in lrs]
+def lr_names(lrs, lang: str | None = None) -> list[str]:
+    """One name per run ("lr 1e-5"), in the page's language or `lang`."""
+    lang = lang or current()
+    return [say(lang, "tabs.sweep.lr_name", lr=fmt_number(lr)) for lr in lrs]
 
 
 def run_traces(v: dict, values: np.ndarray, names, colors, log_y: bool, width: float = 3.5, dashes=None) -> list:
@@ -38,21 +42,23 @@ def run_traces(v: dict, values: np.ndarray, names, colors, log_y: bool, width: f
             for acc, item in zip(ends, (x[-1], y[-1], color)):
                 acc.append(item)
     if ends[0]:
-        traces.append({"type": "scatter", "x": ends[0], "y": ends[1], "mode": "markers", "name": "diverged here",
+        traces.append({"type": "scatter", "x": ends[0], "y": ends[1], "mode": "markers",
+                       "name": t("tabs.sweep.diverged_here"),
                        "marker": {"symbol": "x", "size": 14, "color": ends[2], "line": {"width": 2}},
-                       "hovertemplate": "diverged after epoch %{x}<extra></extra>"})
+                       "hovertemplate": t("tabs.sweep.diverged_hover", epoch="%{x}") + "<extra></extra>"})
     return traces
 
 
 def _heatmap(v: dict, values: np.ndarray, names, title: str, what: str):
     """log10 of (T, R) values: runs as rows, epochs as columns; blank after a run diverged."""
     z = np.where(alive(v) & (values > 0), np.log10(np.where(values > 0, values, 1.0)), np.nan).T  # (R, T)
-    layout = base_layout(title, "learning rate", False)
+    layout = base_layout(title, t("tabs.lr.learning_rate"), False)
     layout["yaxis"].update(autorange="reversed", type="category")
     layout["hovermode"] = "closest"
     heat = {"type": "heatmap", "x": v["epoch"], "y": names, "z": z, "colorscale": "Viridis",
             "colorbar": {"title": {"text": f"log10 {what}"}},
-            "hovertemplate": f"epoch %{{x}}, %{{y}}: {what} 10^%{{z:.2f}}<extra></extra>"}
+            "hovertemplate": t("tabs.sweep.heat_hover", epoch="%{x}", run="%{y}", what=what, z="%{z:.2f}")
+                             + "<extra></extra>"}
     return make_figure([heat], layout)
 
 
@@ -61,16 +67,19 @@ def sweep_loss_figure(v: dict, lrs, log_y: bool = True, pinned=()):
     v = thin(v)
     names = lr_names(lrs)
     if len(names) > MAX_LINES:
-        return _heatmap(v, v["loss"], names, f"Loss of {len(names)} learning rates (darker is lower)", "loss")
+        return _heatmap(v, v["loss"], names, t("tabs.sweep.heat_loss_title", n=len(names)), t("tabs.sweep.loss"))
     colors = PALETTE[: len(names)]
+    pinned = [{**p, "label": tr(p["label"])} for p in pinned]  # a pin's label (a Msg) in the page's language
     traces = pinned_traces(pinned, log_y) + run_traces(v, v["loss"], names, colors, log_y)
     has_test = bool(np.isfinite(v["test_loss"]).any())
     if has_test:
-        test = run_traces(v, v["test_loss"], [f"{n} (test)" for n in names], colors, log_y, 2.0, ["dash"] * len(names))
-        traces += [dict(t, showlegend=False) for t in test if t["name"] != "diverged here"]
-    title = "Loss per learning rate" + (" (dashed: test loss)" if has_test else "")
+        test = run_traces(v, v["test_loss"], [t("tabs.sweep.test_name", name=n) for n in names], colors, log_y, 2.0,
+                          ["dash"] * len(names))
+        here = t("tabs.sweep.diverged_here")
+        traces += [dict(tr, showlegend=False) for tr in test if tr["name"] != here]
+    title = t("tabs.sweep.loss_title_test" if has_test else "tabs.sweep.loss_title")
     rows = -(-(len(names) + 1) // 4) + -(-len(pinned) // 2)
-    layout = base_layout(title, "mean squared error" + (" (log)" if log_y else ""), log_y, legend_rows=rows)
+    layout = base_layout(title, t("tabs.sweep.mse_log" if log_y else "tabs.sweep.mse"), log_y, legend_rows=rows)
     layout["shapes"], layout["annotations"] = lr_change_marks(v)
     return make_figure(traces, layout)
 
@@ -85,8 +94,7 @@ def sweep_distance_figure(v: dict, lrs, true_weights):
     v = thin({**v, "weights": distance(v, true_weights)})
     names = lr_names(lrs)
     if len(names) > MAX_LINES:
-        return _heatmap(v, v["weights"], names, "max |w - w*| per learning rate (darker is closer)", "max |w - w*|")
+        return _heatmap(v, v["weights"], names, t("tabs.sweep.heat_distance_title"), "max |w - w*|")
     traces = run_traces(v, v["weights"], names, PALETTE[: len(names)], True)
-    layout = base_layout("Distance to the true weights: max |w - w*| (log)", "max |w - w*|", True,
-                     legend_rows=-(-(len(names) + 1) // 4))
+    layout = base_layout(t("tabs.sweep.distance_title"), "max |w - w*|", True, legend_rows=-(-(len(names) + 1) // 4))
     return make_figure(traces, layout)

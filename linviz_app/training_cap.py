@@ -11,6 +11,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Hashable
 
+from linviz.say import Msg
+
 STALE_S = 15.0  # a ticket not renewed this long belongs to a session that has gone: its place is given up
 
 
@@ -72,8 +74,8 @@ class TrainingCap:
             del self._line[t]
 
 
-def waiting_message(ahead: int, busy: int) -> str:
-    """What a waiting student's page says: how many are ahead in line.
+def waiting_message(ahead: int, busy: int) -> Msg:
+    """What a waiting student's page says: how many are ahead in line (the page says it in its language: tr).
 
     >>> waiting_message(3, 4)
     'Waiting for a free slot: 3 students ahead of you. Yours starts as soon as its turn comes.'
@@ -81,10 +83,8 @@ def waiting_message(ahead: int, busy: int) -> str:
     'Waiting for a free slot: you are next, as soon as one of the 4 runs training on this server finishes.'
     """
     if ahead <= 0:
-        runs = "the run" if busy == 1 else f"one of the {busy} runs"
-        return f"Waiting for a free slot: you are next, as soon as {runs} training on this server finishes."
-    who = "1 student" if ahead == 1 else f"{ahead} students"
-    return f"Waiting for a free slot: {who} ahead of you. Yours starts as soon as its turn comes."
+        return Msg("page.waiting_next_one") if busy == 1 else Msg("page.waiting_next", busy=busy)
+    return Msg("page.waiting_ahead_one") if ahead == 1 else Msg("page.waiting_ahead", ahead=ahead)
 
 
 # Two per core: a paced lecture run mostly sleeps; flat-out runs beyond this would only slow each other down.

@@ -7,6 +7,7 @@ import streamlit as st
 
 from linviz import RunConfig
 from linviz_app.charts import loss_figure, weights_figure
+from linviz_app.i18n import t
 from linviz_app.live import LiveRun
 from linviz_app.live_chart import live_chart
 from linviz_app.session import pinned_runs
@@ -21,9 +22,9 @@ class TrainingCharts:
         self.log_loss, self.show_error = True, False
         if live.history is not None:  # nothing to scale before the first run
             t1, t2, _ = st.container(key="chart_toggles").columns([1, 1, 2])
-            self.log_loss = t1.toggle("Log-scale loss", value=True, key="log_loss")
+            self.log_loss = t1.toggle(t("page.log_loss"), value=True, key="log_loss")
             if not live.cfg.is_sweep:  # a sweep always shows each run's distance to the true weights
-                self.show_error = t2.toggle("Show |w - w*| instead", value=False, key="show_error")
+                self.show_error = t2.toggle(t("page.show_error"), value=False, key="show_error")
         left, right = st.container(key="chart_pair").columns(2)  # stacked on a narrow screen (dashboard.COMPACT)
         self.loss, self.weights = left.empty(), right.empty()
 

@@ -15,6 +15,7 @@ from linviz.devices import why_missing
 from linviz.errors import ConfigError
 from linviz.fields import Field
 from linviz.text import fmt_number
+from linviz_app.i18n import t, tr
 from linviz_app.presenter import split_link
 
 KEY = {f.attr: f"cfg_{f.attr}" for f in FIELDS}
@@ -82,23 +83,24 @@ def _applies(f: Field, values: dict) -> bool:
 
 
 def _device_label(d: str) -> str:
-    return f"auto ({available_devices()[0]})" if d == "auto" else d
+    return t("page.device_auto", device=available_devices()[0]) if d == "auto" else d
 
 
 def field_widget(f: Field, values: dict):
     """Draw the widget the table asks for and return its value; disabled (never left out: it would lose its
     value) where the field does not apply to `values`, the fields drawn before it."""
-    common = {"key": KEY[f.attr], "help": f.help, "disabled": not _applies(f, values)}
+    label, common = tr(f.label), {"key": KEY[f.attr], "help": tr(f.help), "disabled": not _applies(f, values)}
     if f.widget == "text":
-        return st.text_input(f.label, **common)
+        return st.text_input(label, **common)
     if f.widget == "checkbox":
-        return st.checkbox(f.label, **common)
+        return st.checkbox(label, **common)
     if f.widget == "select":
         options = ["auto", *available_devices()] if f.attr == "device" else list(f.choices)
-        return st.selectbox(f.label, options, format_func=_device_label if f.attr == "device" else str, **common)
+        shown = {o: _device_label(o) if f.attr == "device" else o for o in options}  # said now: AppTest calls it
+        return st.selectbox(label, options, format_func=shown.__getitem__, **common)  # outside the script run
     cast = int if f.kind == "int" else float
     limit = lambda v, is_open: None if is_open or abs(v) == float("inf") else cast(v)
-    return st.number_input(f.label, min_value=limit(f.lo, f.lo_open), max_value=limit(f.hi, f.hi_open),
+    return st.number_input(label, min_value=limit(f.lo, f.lo_open), max_value=limit(f.hi, f.hi_open),
                            step=cast(f.step), format=None if f.kind == "int" else "%g", **common)
 
 
@@ -106,4 +108,5 @@ def missing_devices_note() -> None:
     """Under the device field: the devices not offered here, and why."""
     missing = [d for d in ("cuda", "mps") if d not in available_devices()]
     if missing:
-        st.caption("Not offered: " + "; ".join(f"{d} ({why_missing(d)})" for d in missing) + ".")
+        each = [t("page.not_offered_one", device=d, why=tr(why_missing(d))) for d in missing]
+        st.caption(t("page.not_offered", devices=t("page.not_offered_sep").join(each)))

@@ -55,3 +55,81 @@ def train(at: AppTest) -> AppTest:
     """Press Train at max speed: the run trains to its end within this script run."""
     at.select_slider(key="speed").set_value("max").run()
     return at.button(key="btn_train").click().run()
+
+
+# Words that stay as they are on the Chinese page: code and settings' link keys and values, units, the tutorial's
+# printed line (`Epoch [k/E], Loss: x`), product names, and the language switch's own names.
+KEPT_WORDS = {
+    "lr", "sgd", "adam", "momentum", "constant", "step", "exp", "auto", "cpu", "cuda", "mps", "nan", "inf", "torch",
+    "optim", "pytorch", "nn", "linear", "mseloss", "csv", "json", "url", "plotly", "streamlit",
+    "randint", "random", "python", "english", "language", "apple", "gpu", "float", "int", "numpy", "std", "rms",
+    "true", "false", "mse", "py", "zh", "en", "lang", "view", "presenter", "http", "https", "localhost", "sub",
+    "sup", "br", "extra", "linviz", "html", "png", "svg", "log", "speed", "max", "gib", "mib",
+}
+
+GLOSSED = {"epoch", "loss"}  # lower case, as a term glossed in Chinese text (训练一轮（一个 epoch）); "Epoch" is English
+
+
+def _fig_texts(fig: dict) -> list[str]:
+    """What a reader sees on a Plotly figure: titles, axis titles, legend names, annotations, hover labels."""
+    out, layout = [], fig.get("layout", {})
+
+    def title(obj):
+        t = obj.get("title") if isinstance(obj, dict) else None
+        return t.get("text", "") if isinstance(t, dict) else (t or "")
+    out.append(title(layout))
+    for k, v in layout.items():
+        if k.startswith(("xaxis", "yaxis", "coloraxis")) and isinstance(v, dict):
+            out.append(title(v))
+            out.append(title(v.get("colorbar", {})))
+            out += [str(x) for x in v.get("ticktext", []) or []]
+    out += [a.get("text", "") for a in layout.get("annotations", []) or []]
+    out.append(title(layout.get("legend", {})))
+    for tr in fig.get("data", []):
+        if tr.get("showlegend", True) is not False:
+            out.append(str(tr.get("name") or ""))
+        out.append(re.sub(r"%\{[^}]*\}|<extra>.*?</extra>", " ", str(tr.get("hovertemplate") or "")))
+        out.append(title(tr.get("colorbar", {})))
+        if isinstance(tr.get("text"), str):
+            out.append(tr["text"])
+    return out
+
+
+def page_texts(at: AppTest) -> list[str]:
+    """Every text a person reads on the page as AppTest sees it: messages, labels, help, options, tab names,
+    table headers and the charts' words (code blocks excepted: code stays code)."""
+    out: list[str] = []
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "header", "subheader",
+                 "exception"):
+        out += [plain(str(e.value)) for e in at.get(kind)]
+    for kind in ("button", "checkbox", "toggle", "text_input", "number_input", "selectbox", "select_slider",
+                 "segmented_control", "radio", "multiselect", "slider", "download_button", "expander", "tab",
+                 "metric", "popover"):
+        for e in at.get(kind):
+            for attr in ("label", "help", "placeholder"):
+                v = getattr(e.proto, attr, "") if hasattr(e, "proto") else ""
+                out.append(str(v or ""))
+            out += [getattr(o, "content", o) for o in getattr(e.proto, "options", []) or []]  # a button group's: protos
+    for e in at.get("arrow_data_frame"):
+        out += [str(c) for c in e.value.columns]
+    for fig in charts(at):
+        out += _fig_texts(fig)
+    return [str(x) for x in out if x]
+
+
+def english_words(text: str) -> list[str]:
+    """The English words in a text meant to be Chinese: a word of 3+ letters that is not kept as it is. A setting's
+    link key counts only where a message names it, in brackets after its label (样本数（samples）), in a link
+    or in a list of the keys."""
+    from linviz.fields import FIELDS
+    keys = "|".join(sorted((f.key for f in FIELDS), key=len, reverse=True))
+    # code, links, calls, HTML tags, a user's own text echoed back in quotes ('abc', "don't"), the tutorial's line
+    text = re.sub(rf"`[^`]*`|https?://\S+|\?[\w=&,.\-]+|\b[A-Za-z]\w*\(\S*\)|<[^>]+>|'[^']*'|\"[^\"]*\"|"
+                  rf"Epoch \[[^\]]*\], Loss|[（(]\s*(?:{keys})\s*[)）]|\b(?:{keys})=|\b(?:{keys})(?:, (?:{keys}))+\b", " ",
+                  text)
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text) if w.lower() not in KEPT_WORDS and w not in GLOSSED]
+
+
+def english_left(at: AppTest) -> list[str]:
+    """The texts on the page that still read as English (see english_words)."""
+    return [f"{words[:5]} in {text[:120]!r}" for text in page_texts(at) if (words := english_words(text))]

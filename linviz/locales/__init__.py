@@ -1,0 +1,1 @@
+"""One module per language: STRINGS, a dict key -> text with the same keys in each (tests/test_i18n.py checks)."""
