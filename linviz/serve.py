@@ -39,8 +39,8 @@ TUNNEL_TIMEOUT = "1h"  # an open websocket (a student's page) may stay quiet thi
 EXIT_OK, EXIT_BAD_INPUT, EXIT_MISSING = 0, 2, 3
 BACKOFF_MAX_S = 30.0  # a process that keeps dying is restarted at most this far apart
 STABLE_S = 30.0  # a process that ran this long before it died is restarted at once
-STOP_GRACE_S = 5.0
-PROXY_WAIT_S = 60.0  # HAProxy starts once the local processes answer, or after this long anyway  # after SIGTERM, children get this long before SIGKILL
+STOP_GRACE_S = 5.0  # after SIGTERM, children get this long before SIGKILL
+PROXY_WAIT_S = 60.0  # HAProxy starts once the local processes answer, or after this long anyway
 
 
 class ServeError(Exception):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from helpers_page import app, train
 
+from linviz.say import TEXTS
 from linviz.serve import COOKIE, SERVER_HEADER, ServeError, find_haproxy, haproxy_config, parse_upstream
 from linviz_app.live import Status
 from linviz_app.session import LOST_RUN, STARTED
@@ -324,7 +325,7 @@ def test_children_of_a_killed_serve_do_not_outlive_it(tmp_path):
 # --- a page whose session the server lost ------------------------------------------------------------------
 
 def lost_warnings(at) -> list[str]:
-    return [w.value for w in at.warning if w.value == LOST_RUN]
+    return [w.value for w in at.warning if w.value == TEXTS["en"][LOST_RUN]]
 
 
 def test_a_page_whose_session_the_server_lost_says_so():

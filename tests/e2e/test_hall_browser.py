@@ -13,6 +13,7 @@ import pytest
 from browser_helpers import wait_idle
 from playwright.sync_api import expect
 
+from linviz.say import TEXTS
 from linviz.serve import COOKIE, ROOT, find_haproxy, free_port
 from linviz_app.session import LOST_RUN
 
@@ -70,7 +71,7 @@ def test_a_student_whose_process_died_is_told_and_trains_again(chromium, tmp_pat
             time.sleep(0.2)
 
         # The next click reaches a process without this page's session: the page says the run was lost.
-        lost = page.get_by_text(LOST_RUN[:60])
+        lost = page.get_by_text(TEXTS["en"][LOST_RUN][:60])
         for _ in range(6):  # the page reconnects within seconds; a click before that is not sent
             page.get_by_role("tab", name="Data").click()
             try:
