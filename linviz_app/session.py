@@ -13,9 +13,7 @@ ANALYSES_KEPT = 4  # these settings and their standardised twin (the landscape c
 
 
 STARTED, LOST = "session_started", "session_lost"
-# The page's own words when a browser comes back to a server that no longer has its session (one place: the
-# page's language system will translate it).
-LOST_RUN = "page.lost_run"  # the locale key of what such a page says
+LOST_RUN = "page.lost_run"  # the locale key of what a page says when its server no longer had its session
 
 
 def start_session() -> None:

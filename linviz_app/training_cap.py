@@ -87,6 +87,9 @@ def waiting_message(ahead: int, busy: int) -> Msg:
     return Msg("page.waiting_ahead_one") if ahead == 1 else Msg("page.waiting_ahead", ahead=ahead)
 
 
-# Two per core: a paced lecture run mostly sleeps; flat-out runs beyond this would only slow each other down.
-# TODO(lead): from measurements (benchmarks/bench_streaming.py), with `python -m linviz serve`'s processes per core.
-TRAINING_CAP = TrainingCap(int(os.environ.get("LINVIZ_MAX_TRAININGS", "0")) or 2 * (os.cpu_count() or 1))
+# Per process, whatever the machine's cores: one process runs Python on about one core (its sessions share one
+# interpreter lock). Measured by benchmarks/bench_hall.py (README, "How many"): one process keeps 4 lecture-speed
+# students on time, 6 are about 2 s late, 8 miss; behind `serve`, 2 processes keep 12-16. Beyond 6, a student waits
+# in line (seeing how many are ahead) rather than making everyone late.
+PER_PROCESS = 6
+TRAINING_CAP = TrainingCap(int(os.environ.get("LINVIZ_MAX_TRAININGS", "0")) or PER_PROCESS)
