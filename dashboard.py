@@ -20,9 +20,9 @@ from linviz_app.i18n import t, tr
 from linviz_app.live import ACTIVE, LiveRun, Status
 from linviz_app.redraw import redraw_interval
 from linviz_app.safe import md_escape
-from linviz_app.session import live_run
-from linviz_app.st_internals import wait_until_sent
-from linviz_app.training_cap import TRAINING_CAP
+from linviz_app.session import LOST_RUN, live_run, lost_session, start_session
+from linviz_app.st_internals import is_rerun, wait_until_sent
+from linviz_app.training_cap import TRAINING_CAP, waiting_message
 
 WAIT_S = 0.25  # while waiting for a training slot, look again this often
 TABS = {  # id (its title: the locale's tab.<id>) -> the tab's *_ui(cfg, live), which returns its live view or None
@@ -49,6 +49,7 @@ def main():
     st.set_page_config(page_title=t("page.browser_title"), page_icon="📉", layout="wide",
                        initial_sidebar_state=presenter.sidebar_state())  # folded in the presenter view
     presenter.apply()
+    start_session()
     url_errors = widgets.init_from_url()
     live = live_run()
     cfg, errors = sidebar.sidebar_ui()
@@ -60,6 +61,8 @@ def main():
     st.html(COMPACT)
     st.markdown(t("page.title"))
     speed = controls_ui(live, can_train=cfg is not None)
+    if lost_session(live.status in ACTIVE):  # the server no longer had this page's session; no new run yet
+        st.warning(t(LOST_RUN))
     messages_ui(url_errors, errors, cfg, live)
     board = Board(st.empty(), st.empty())  # status line and progress bar: above the tabs, seen from every tab
     tabs = st.tabs([t(f"tab.{name}") for name in TABS], key="tab", on_change="rerun")  # only the open tab is built
@@ -94,14 +97,22 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
 
     A click anywhere interrupts this loop (Streamlit raises at the next redraw); the next script run
     finds the same LiveRun and carries on, so progress is never lost. A run holds a place under the
-    server's training cap while it trains, and waits, saying so, while all places are taken."""
+    server's training cap while it trains, and waits in line, saying how many are ahead, while all places are
+    taken."""
     if live.status != Status.RUNNING:
+        TRAINING_CAP.leave(live)  # Stop or Reset while waiting: the students behind move up
         return
-    while not TRAINING_CAP.try_acquire():
-        board.status.warning(t("page.waiting", busy=TRAINING_CAP.busy))
-        time.sleep(WAIT_S)
-        if live.status != Status.RUNNING:
-            return
+    try:
+        while not TRAINING_CAP.try_acquire(live):  # first come, first served; a click keeps the place in line
+            board.status.warning(tr(waiting_message(TRAINING_CAP.ahead(live), TRAINING_CAP.busy)))
+            time.sleep(WAIT_S)
+            if live.status != Status.RUNNING:
+                TRAINING_CAP.leave(live)
+                return
+    except BaseException as e:
+        if not is_rerun(e):  # the tab closed (or the script stopped): give the place up
+            TRAINING_CAP.leave(live)
+        raise
     try:
         _train_paced(live, board, speed)
     finally:

@@ -81,19 +81,34 @@ async def health_p95(url: str, stop: asyncio.Event) -> float:
     return statistics.quantiles(lat, n=20)[-1] if len(lat) >= 2 else (lat or [float("nan")])[0]
 
 
-async def lecture(url: str, pid: int, n: int, timeout: float) -> dict:
+def group_cpu_s(pids) -> float:
+    """CPU seconds of the server: one process, or a group (`python -m linviz serve`'s processes and its proxy)."""
+    return sum(cpu_s(p) for p in _alive(pids))
+
+
+def group_rss_mb(pids) -> float:
+    return sum(rss_mb(p) for p in _alive(pids))
+
+
+def _alive(pids) -> list[int]:
+    pids = pids() if callable(pids) else [pids] if isinstance(pids, int) else pids
+    return [p for p in pids if Path(f"/proc/{p}").exists()]
+
+
+async def lecture(url: str, pid, n: int, timeout: float) -> dict:
+    """`pid`: the server's process id, or a list of them, or a function returning them (a group's)."""
     students = [Student(url, QUERY) for _ in range(n)]
     async with asyncio.TaskGroup() as tg:  # connect within about a second, as a class following a link does
         for i, s in enumerate(students):
             tg.create_task(_open(s, i / max(n, 1)))
     stop = asyncio.Event()
     health = asyncio.create_task(health_p95(url, stop))
-    cpu0, t0, mine0 = cpu_s(pid), time.perf_counter(), time.process_time()
+    cpu0, t0, mine0 = group_cpu_s(pid), time.perf_counter(), time.process_time()
     bytes0 = [s.bytes for s in students]
     try:
         await asyncio.gather(*(s.train() for s in students))
         done = await asyncio.gather(*(s.watch_until_done(timeout) for s in students))
-        seconds, cpu, mine = time.perf_counter() - t0, cpu_s(pid) - cpu0, time.process_time() - mine0
+        seconds, cpu, mine = time.perf_counter() - t0, group_cpu_s(pid) - cpu0, time.process_time() - mine0
         stop.set()
         p95 = await health
         late = sorted((s.done_at - s.trained_at) - IDEAL_S for s in students if s.done_at)
@@ -104,7 +119,7 @@ async def lecture(url: str, pid: int, n: int, timeout: float) -> dict:
                 "pace": statistics.median(pace) if pace else float("nan"),
                 "updates/s": statistics.median(s.updates_per_s() for s in students),
                 "KB/s": statistics.median((s.bytes - b) / 1024 / seconds for s, b in zip(students, bytes0)),
-                "cpu %": 100 * cpu / seconds, "rss MB": rss_mb(pid), "health p95 ms": p95,
+                "cpu %": 100 * cpu / seconds, "rss MB": group_rss_mb(pid), "health p95 ms": p95,
                 "client cpu %": 100 * mine / seconds}
     finally:
         stop.set()

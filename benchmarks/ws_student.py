@@ -7,16 +7,22 @@ a real Chromium page first.
 
     async with Student(url, "weights=2,3,4,7&epochs=200") as s:
         await s.open(); await s.train(); await s.watch_until_done(timeout=120)
+
+It works through `python -m linviz serve` too: like a browser it GETs the page first and sends the cookies it got
+(the proxy's LINVIZ cookie picks its process) with the websocket; `server` names the process that took it.
 """
 import asyncio
+import http.cookiejar
 import json
 import re
 import time
+import urllib.request
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+SERVER_HEADER = "X-Linviz-Server"  # added by the proxy of `python -m linviz serve`: which process answered
 EPOCH = re.compile(r"Epoch ([\d,]+) of ([\d,]+)")
 
 
@@ -30,15 +36,30 @@ class Student:
         self.trained_at = self.started_at = self.done_at = None  # Train pressed; epoch 1 on screen; the last
         self.finished_runs = 0  # script runs finished since the last rerun request
         self.text = ""  # every alert and markdown body seen (for errors and the waiting message)
+        self.page_server = self.server = None  # the process that served the page, and the websocket (proxy only)
         self._ws = None
         self._reader = None
 
     async def __aenter__(self):
+        """GET the page first, as a browser does, keeping its cookies (behind `python -m linviz serve` the proxy's
+        LINVIZ cookie picks this student's process), then open the websocket with them."""
+        cookie = await asyncio.to_thread(self._get_page)
         ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
         self._ws = await websockets.connect(ws_url, subprotocols=["streamlit"], origin=self.url, max_size=None,
-                                           open_timeout=60, ping_interval=None)
+                                           open_timeout=60, ping_interval=None,
+                                           additional_headers={"Cookie": cookie} if cookie else None)
+        self.server = self._ws.response.headers.get(SERVER_HEADER, self.server)
         self._reader = asyncio.create_task(self._read())
         return self
+
+    def _get_page(self) -> str:
+        """GET / with a fresh cookie jar (one per student, as separate browsers): the Cookie header to send."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with opener.open(self.url + "/", timeout=60) as r:
+            r.read()
+            self.page_server = r.headers.get(SERVER_HEADER)
+        return "; ".join(f"{c.name}={c.value}" for c in jar)
 
     async def __aexit__(self, *exc):
         self._reader.cancel()

@@ -1,7 +1,13 @@
-"""`python -m linviz [analyze] --flags`: see linviz/cli.py for the flags and the exit status."""
+"""`python -m linviz [analyze] --flags`: see linviz/cli.py for the flags and the exit status.
+`python -m linviz serve --flags`: a lecture hall, see linviz/serve.py (no torch: it only starts processes)."""
 import os
 import signal
 import sys
+
+if sys.argv[1:2] == ["serve"]:
+    from .serve import main as serve
+
+    sys.exit(serve(sys.argv[2:]))
 
 try:
     from .cli import run  # imports torch: a second or two in which Ctrl-C may land

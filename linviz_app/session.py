@@ -7,8 +7,32 @@ import streamlit as st
 from linviz import RunConfig
 from linviz.analysis import Analysis, analyze
 from linviz_app.live import LiveRun
+from linviz_app.st_internals import widget_states_sent
 
 ANALYSES_KEPT = 4  # these settings and their standardised twin (the landscape compares both), and one earlier pair
+
+
+STARTED, LOST = "session_started", "session_lost"
+LOST_RUN = "page.lost_run"  # the locale key of what a page says when its server no longer had its session
+
+
+def start_session() -> None:
+    """Call first in every script run, before any widget is drawn: on the session's first run, notes whether the
+    browser sent the values of widgets it still shows (a new page sends none): then the server lost its session.
+    Happens when the server process was restarted (`python -m linviz serve` restarts a dead one, and a
+    reconnect may reach another process), or a tab was away longer than server.disconnectedSessionTTL. The
+    page's first run after such a reconnect comes with the student's next click."""
+    if STARTED not in st.session_state:
+        st.session_state[STARTED] = True
+        st.session_state[LOST] = widget_states_sent()
+
+
+def lost_session(run_active: bool) -> bool:
+    """Whether to tell this browser that the server lost its session and run (start_session): until a run starts
+    (`run_active`)."""
+    if run_active:
+        st.session_state[LOST] = False
+    return st.session_state.get(LOST, False)
 
 
 def live_run() -> LiveRun:

@@ -9,6 +9,12 @@ tests/test_live_chart.py fails if an upgrade changes them):
 3. `wait_until_sent`: when a run ends by itself, the page reruns to redraw its buttons; a rerun discards the
    messages not sent yet, so on a busy server the last epoch would reach the screen only after the whole new
    script run. The live loop waits (briefly, bounded) until the final frame has left.
+4. `widget_states_sent`: whether the browser sent widget values with this script run. A page's first run sends
+   none; a page whose server-side session is gone (its server process was restarted, or behind
+   `python -m linviz serve` its reconnect reached another process) sends the values it still shows, on the first
+   click after the reconnect: see session.lost_session.
+5. `is_rerun`: a click interrupts a script run with Streamlit's RerunException; the training cap's line keeps a
+   waiting session's place through it, and gives it up for any other interruption (a closed tab).
 Each falls back to plain Streamlit behaviour where the internals are missing (and outside a server: AppTest).
 """
 import time
@@ -61,3 +67,18 @@ def wait_until_sent(timeout_s: float = 2.0) -> bool:
             return False
         time.sleep(POLL_S)
     return True
+
+
+def widget_states_sent() -> bool:
+    """Whether this script run came with widget values from the browser (False outside a script run, or where the
+    internals changed)."""
+    ctx = get_script_run_ctx()
+    try:
+        return bool(ctx.session_state._state._new_widget_state.states)
+    except AttributeError:
+        return False
+
+
+def is_rerun(exc: BaseException) -> bool:
+    """Whether `exc` is Streamlit's "rerun the script" interruption (a click), by name: its module moved before."""
+    return type(exc).__name__ == "RerunException"

@@ -1,30 +1,95 @@
 """The server's cap on trainings running at once: every session shares the same CPU cores.
 
-A session's live loop (dashboard.run_live) holds one place while it trains; beyond the cap its page says it is
-waiting for a free slot and starts as soon as one is free.
+A session's live loop (dashboard.run_live) holds one place while it trains; beyond the cap it waits in line, first
+come first served: its page says how many students are ahead of it, and it starts as soon as its turn comes and a
+place is free. A waiting session that stops waiting (Stop, Reset, a closed tab) leaves the line; one that is no
+longer heard of (it asks again every fraction of a second while it waits) is dropped after STALE_S.
 """
 import os
 import threading
+import time
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from linviz.say import Msg
+
+STALE_S = 15.0  # a ticket not renewed this long belongs to a session that has gone: its place is given up
 
 
 class TrainingCap:
-    """At most `limit` trainings at once in this server process; `busy` of them train now."""
+    """At most `limit` trainings at once in this server process; `busy` of them train now; the others wait in a
+    first-come-first-served line of tickets (any hashable: the dashboard uses the session's LiveRun)."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, clock=time.monotonic):
         self.limit, self.busy = limit, 0
         self._lock = threading.Lock()
+        self._line: OrderedDict[Hashable, float] = OrderedDict()  # ticket -> when it last asked, in arrival order
+        self._clock = clock
 
-    def try_acquire(self) -> bool:
+    def try_acquire(self, ticket: Hashable | None = None) -> bool:
+        """Take a place if one is free and it is `ticket`'s turn (None: no line, any free place). A ticket that
+        does not get one joins the line (or keeps its place) and must ask again."""
         with self._lock:
-            if self.busy >= self.limit:
-                return False
-            self.busy += 1
-            return True
+            if ticket is None:
+                if self.busy >= self.limit:
+                    return False
+                self.busy += 1
+                return True
+            now = self._clock()
+            self._drop_stale(now)
+            self._line[ticket] = now  # joins at the end, or keeps its place
+            free = self.limit - self.busy
+            if free > 0 and self._index(ticket) < free:  # among the first `free` in line
+                del self._line[ticket]
+                self.busy += 1
+                return True
+            return False
+
+    def ahead(self, ticket: Hashable) -> int:
+        """How many waiting tickets are before `ticket` in line (all of them if it is not in line)."""
+        with self._lock:
+            return self._index(ticket) if ticket in self._line else len(self._line)
+
+    def waiting(self) -> int:
+        with self._lock:
+            return len(self._line)
+
+    def leave(self, ticket: Hashable) -> None:
+        """`ticket` stops waiting (its session stopped, reset or closed): the ones behind move up."""
+        with self._lock:
+            self._line.pop(ticket, None)
 
     def release(self) -> None:
         with self._lock:
             self.busy -= 1
 
+    def _index(self, ticket: Hashable) -> int:
+        for i, t in enumerate(self._line):
+            if t is ticket or t == ticket:
+                return i
+        return len(self._line)
 
-# Two per core: a paced lecture run mostly sleeps; flat-out runs beyond this would only slow each other down.
-TRAINING_CAP = TrainingCap(int(os.environ.get("LINVIZ_MAX_TRAININGS", "0")) or 2 * (os.cpu_count() or 1))
+    def _drop_stale(self, now: float) -> None:
+        for t in [t for t, seen in self._line.items() if now - seen > STALE_S]:
+            del self._line[t]
+
+
+def waiting_message(ahead: int, busy: int) -> Msg:
+    """What a waiting student's page says: how many are ahead in line (the page says it in its language: tr).
+
+    >>> waiting_message(3, 4)
+    'Waiting for a free slot: 3 students ahead of you. Yours starts as soon as its turn comes.'
+    >>> waiting_message(0, 4)
+    'Waiting for a free slot: you are next, as soon as one of the 4 runs training on this server finishes.'
+    """
+    if ahead <= 0:
+        return Msg("page.waiting_next_one") if busy == 1 else Msg("page.waiting_next", busy=busy)
+    return Msg("page.waiting_ahead_one") if ahead == 1 else Msg("page.waiting_ahead", ahead=ahead)
+
+
+# Per process, whatever the machine's cores: one process runs Python on about one core (its sessions share one
+# interpreter lock). Measured by benchmarks/bench_hall.py (README, "How many"): one process keeps 4 lecture-speed
+# students on time, 6 are about 2 s late, 8 miss; behind `serve`, 2 processes keep 12-16. Beyond 6, a student waits
+# in line (seeing how many are ahead) rather than making everyone late.
+PER_PROCESS = 6
+TRAINING_CAP = TrainingCap(int(os.environ.get("LINVIZ_MAX_TRAININGS", "0")) or PER_PROCESS)

@@ -218,8 +218,13 @@ STRINGS = {
     "page.link_unusable": "Settings in this link that were not usable, so their defaults are used instead:",
     "page.and_more": "and {n} more",
     "page.fix_sidebar": "Fix the highlighted settings in the sidebar to train.",
-    "page.waiting": ("Waiting for a free slot: {busy} runs are training on this server right now. Yours starts as "
-                     "soon as one finishes."),
+    "page.waiting_next_one": "Waiting for a free slot: you are next, as soon as the run training on this server finishes.",
+    "page.waiting_next": ("Waiting for a free slot: you are next, as soon as one of the {busy} runs training on this "
+                          "server finishes."),
+    "page.waiting_ahead_one": "Waiting for a free slot: 1 student ahead of you. Yours starts as soon as its turn comes.",
+    "page.waiting_ahead": "Waiting for a free slot: {ahead} students ahead of you. Yours starts as soon as its turn comes.",
+    "page.lost_run": ("The server process that ran your session stopped or was restarted (or this page was disconnected "
+                      "for a while), so your run was lost. Press Train to start again."),
     "page.experiment": "Experiment",
     "page.advanced": "Advanced",
     "page.preset": "Preset for a lecture",
