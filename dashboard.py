@@ -115,8 +115,13 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
         raise
     try:
         _train_paced(live, board, speed)
-    finally:
-        TRAINING_CAP.release()  # also when a click or a closed tab interrupts the loop
+    except BaseException as e:
+        if is_rerun(e) and live.status == Status.RUNNING:  # a click: the run goes on in the next script run,
+            TRAINING_CAP.keep(live)                       # in the same place (a waiting student does not take it)
+        else:  # a closed tab, or the script stopped
+            TRAINING_CAP.release()
+        raise
+    TRAINING_CAP.release()
     board.draw(live)  # once more at the end, so the final state on screen is exact
     wait_until_sent()  # a rerun would discard it unsent: on a busy server the last epoch would show late
     st.rerun()  # the run ended by itself: redraw the buttons (Stop, Pause) for a finished run

@@ -54,7 +54,10 @@ class ServeError(Exception):
 def default_processes() -> int:
     """Local Streamlit processes when --processes is not given: one per core. Measured by benchmarks/bench_hall.py
     on 2 cores: 2 processes keep 3-4 times as many students on time as 1 (README, "How many")."""
-    return max(1, os.cpu_count() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # the cores this process may use (a container's, not the host's)
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def parse_upstream(text: str) -> tuple[str, int]:
@@ -117,7 +120,11 @@ backend linviz
     # the origin, so they share this cookie and reach the same process
     cookie {COOKIE} insert indirect nocache httponly
     option httpchk GET /_stcore/health
-    default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2
+    # a busy process answers its health check in up to ~1 s (bench_hall: p95 812 ms with 12 students): give it 3 s
+    # and three misses before its students are sent elsewhere; an address that does not resolve (a mistyped
+    # --upstream) starts as down instead of stopping HAProxy from starting
+    timeout check 3s
+    default-server inter 2s fastinter 1s downinter 1s fall 3 rise 2 init-addr last,libc,none
     http-response set-header {SERVER_HEADER} %[srv_name]
 {servers}
 """

@@ -24,6 +24,7 @@ class TrainingCap:
         self.limit, self.busy = limit, 0
         self._lock = threading.Lock()
         self._line: OrderedDict[Hashable, float] = OrderedDict()  # ticket -> when it last asked, in arrival order
+        self._kept: dict[Hashable, float] = {}  # ticket -> when: a training's place kept through a click's rerun
         self._clock = clock
 
     def try_acquire(self, ticket: Hashable | None = None) -> bool:
@@ -37,6 +38,8 @@ class TrainingCap:
                 return True
             now = self._clock()
             self._drop_stale(now)
+            if self._kept.pop(ticket, None) is not None:  # its training goes on after a click: same place
+                return True
             self._line[ticket] = now  # joins at the end, or keeps its place
             free = self.limit - self.busy
             if free > 0 and self._index(ticket) < free:  # among the first `free` in line
@@ -55,9 +58,18 @@ class TrainingCap:
             return len(self._line)
 
     def leave(self, ticket: Hashable) -> None:
-        """`ticket` stops waiting (its session stopped, reset or closed): the ones behind move up."""
+        """`ticket` stops waiting, or stops training after a click (Stop, Pause, Reset) or a closed tab: the ones
+        behind move up."""
         with self._lock:
             self._line.pop(ticket, None)
+            if self._kept.pop(ticket, None) is not None:
+                self.busy -= 1
+
+    def keep(self, ticket: Hashable) -> None:
+        """A click interrupted `ticket`'s training, which goes on in the next script run: its place stays taken
+        (not given to the line) until it asks again (try_acquire), leaves, or STALE_S passes."""
+        with self._lock:
+            self._kept[ticket] = self._clock()
 
     def release(self) -> None:
         with self._lock:
@@ -72,6 +84,9 @@ class TrainingCap:
     def _drop_stale(self, now: float) -> None:
         for t in [t for t, seen in self._line.items() if now - seen > STALE_S]:
             del self._line[t]
+        for t in [t for t, seen in self._kept.items() if now - seen > STALE_S]:
+            del self._kept[t]
+            self.busy -= 1
 
 
 def waiting_message(ahead: int, busy: int) -> Msg:

@@ -2,6 +2,7 @@
 (two supervised processes and one --upstream behind HAProxy: stickiness, two students training through the
 proxy, a killed process restarted while the other student's run finishes, Ctrl-C leaving nothing behind)."""
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -312,14 +313,24 @@ def test_children_of_a_killed_serve_do_not_outlive_it(tmp_path):
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kids = {}
     try:
-        kids = wait_for(lambda: children(serve.pid), 30, "serve to start its process")
+        # its child once it runs streamlit: past the fork, its own session and PR_SET_PDEATHSIG are set up
+        started = lambda: [p for p in children(serve.pid) if b"streamlit" in _cmdline(p)]
+        kids = wait_for(started, 30, "serve to start its process")
         serve.kill()
         serve.wait(10)
         wait_for(lambda: not any(alive(p) for p in kids), 30, "the orphaned process to stop")
     finally:
         for pid in kids:
             if alive(pid):
-                os.killpg(pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pid, signal.SIGKILL)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 # --- a page whose session the server lost ------------------------------------------------------------------

@@ -111,6 +111,7 @@ def test_a_waiting_page_says_how_many_are_ahead_and_leaves_the_line_on_stop(monk
     try:
         at = app()
         live = at.session_state["live"]
+        TRAINING_CAP.try_acquire("another student")  # still waiting (a slow app() must not make its ticket stale)
         timer = threading.Timer(1.5, live.stop)  # the student gives up waiting: Stop
         timer.start()
         at.button(key="btn_train").click().run()
@@ -123,3 +124,26 @@ def test_a_waiting_page_says_how_many_are_ahead_and_leaves_the_line_on_stop(monk
         assert TRAINING_CAP.busy == 0
     finally:
         TRAINING_CAP.leave("another student")
+
+
+def test_a_click_mid_training_keeps_the_place_a_stop_gives_it_up():
+    """A click (another tab, the speed, the language) reruns the script mid-training: the run goes on in the next
+    script run, in its own place; a student waiting in line does not take it (a review found it did)."""
+    cap = TrainingCap(1)
+    assert cap.try_acquire("trainer")
+    assert not cap.try_acquire("waiter")
+    cap.keep("trainer")  # the click's rerun interrupted the training
+    assert not cap.try_acquire("waiter") and cap.busy == 1
+    assert cap.try_acquire("trainer") and cap.busy == 1  # the next script run carries on in the same place
+    cap.keep("trainer")
+    cap.leave("trainer")  # that click was Stop (or Pause, or Reset)
+    assert cap.busy == 0 and cap.try_acquire("waiter")
+
+
+def test_a_kept_place_nobody_comes_back_for_is_freed():
+    now = [0.0]
+    cap = TrainingCap(1, clock=lambda: now[0])
+    cap.try_acquire("trainer")
+    cap.keep("trainer")  # ... and the tab closed before the next script run
+    now[0] += STALE_S + 1
+    assert cap.try_acquire("waiter") and cap.busy == 1
