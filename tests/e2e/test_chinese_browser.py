@@ -125,4 +125,4 @@ def test_switching_language_mid_run_keeps_the_run(open_page):
     expect(page.locator(".st-key-preset input")).to_have_value("（自定义设置）", **chosen)
     wait_until_finished(page, 120)
     shot(page, "zh-10-switched-mid-run")
-    assert "第 400 轮，共 400 轮" in page.evaluate(READ_JS)  # the run went on to its end in Chinese, not lost
+    page.get_by_text("第 400 轮，共 400 轮").first.wait_for()  # the run went on to its end in Chinese, not lost
