@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from bench_streaming import IDEAL_S, lecture
+from bench_streaming import IDEAL_S, lecture, quantile
 from conftest import free_port
 
 ON_TIME_S = 2.0  # a 10 s run that ends within 12 s is on time for a lecture
@@ -78,7 +78,7 @@ def on_time(r: dict) -> int:
 
 def row(p: int, r: dict) -> str:
     late = r["late"]
-    q = (lambda f: late[min(len(late) - 1, int(f * len(late)))]) if late else (lambda f: float("nan"))
+    q = lambda f: quantile(late, f)
     return (f"{p:>9} | {r['students']:>8} | {r['finished']:>3}/{r['students']:<3} | {on_time(r):>3}/{r['students']:<3} "
             f"| {q(0.5):5.1f} / {q(0.9):5.1f} / {(late or [float('nan')])[-1]:5.1f} s | {r['start']:4.1f} s "
             f"| {r['updates/s']:5.1f} | {r['KB/s']:5.1f} | {r['cpu %']:5.0f}% | {r['rss MB']:5.0f} MB "

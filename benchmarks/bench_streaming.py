@@ -133,9 +133,14 @@ async def _open(s: Student, delay: float):
     await s.open()
 
 
+def quantile(late: list[float], p: float) -> float:
+    """The p-quantile of sorted lateness (nan when nobody finished)."""
+    return late[min(len(late) - 1, int(p * len(late)))] if late else float("nan")
+
+
 def row(r: dict) -> str:
     late = r["late"]
-    q = (lambda p: late[min(len(late) - 1, int(p * len(late)))]) if late else (lambda p: float("nan"))
+    q = lambda p: quantile(late, p)
     return (f"{r['students']:>8} | {r['finished']:>3}/{r['students']:<3} | {q(0.5):6.1f} / {q(0.9):6.1f} / "
             f"{(late or [float('nan')])[-1]:6.1f} s | {r['start']:5.1f} s | {r['pace']:5.1f} s | {r['updates/s']:5.1f} | {r['KB/s']:6.1f} | {r['cpu %']:5.0f}% "
             f"| {r['cpu %'] / r['students']:5.1f}% | {r['rss MB']:5.0f} MB | {r['health p95 ms']:6.0f} ms "

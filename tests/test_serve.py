@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers_page import app, train
+from helpers_procs import children
 
 from linviz.say import TEXTS
 from linviz.serve import COOKIE, SERVER_HEADER, ServeError, find_haproxy, haproxy_config, parse_upstream
@@ -159,19 +160,6 @@ def get(url: str, cookie: str | None = None):
             return r.status, r.headers.get(SERVER_HEADER), m and m.group(1)
     except OSError:
         return None
-
-
-def children(pid: int) -> dict[int, str]:
-    """Processes whose parent is `pid`: pid -> command line."""
-    out = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    out[int(d.name)] = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except (OSError, IndexError, ValueError):
-                pass
-    return out
 
 
 def alive(pid: int) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import wait_idle
+from helpers_procs import children
 from playwright.sync_api import expect
 
 from linviz.say import TEXTS
@@ -19,18 +20,6 @@ from linviz_app.session import LOST_RUN
 
 pytestmark = pytest.mark.e2e
 STATUS = re.compile(r"Epoch ([\d,]+) of ([\d,]+)")
-
-
-def children(pid: int) -> dict[int, str]:
-    out = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    out[int(d.name)] = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except (OSError, IndexError, ValueError):
-                pass
-    return out
 
 
 def epoch(page) -> int:
