@@ -18,6 +18,7 @@ from linviz_app.controls import controls_ui
 from linviz_app.data_tab import data_ui
 from linviz_app.i18n import t, tr
 from linviz_app.live import ACTIVE, LiveRun, Status
+from linviz_app.preload import warm
 from linviz_app.redraw import redraw_interval
 from linviz_app.safe import md_escape
 from linviz_app.session import LOST_RUN, live_run, lost_session, start_session
@@ -41,6 +42,7 @@ COMPACT = """<style>.block-container {padding-top: 3.6rem; padding-bottom: 1rem;
 </style>"""  # charts, not chrome. On a narrow screen (a 1024 px projector with the sidebar open) the controls wrap
 # onto more rows instead of squeezing the buttons' labels, and a tab's two charts stack, each the full width
 
+warm()  # before any page runs: nothing a page imports lazily is ever seen half-imported by another
 if torch.get_num_threads() != 1:
     torch.set_num_threads(1)  # one server process serves every student: one thread each is fastest
 
