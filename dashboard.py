@@ -101,6 +101,8 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
     finds the same LiveRun and carries on, so progress is never lost. A run holds a place under the
     server's training cap while it trains, and waits in line, saying how many are ahead, while all places are
     taken."""
+    if live.stepping:  # Step on an epoch longer than the click trains: the rest, drawn between slices
+        _finish_step(live, board)
     if live.status != Status.RUNNING:
         TRAINING_CAP.leave(live)  # Stop or Reset while waiting: the students behind move up
         return
@@ -129,6 +131,18 @@ def run_live(live: LiveRun, board: Board, speed) -> None:
     st.rerun()  # the run ended by itself: redraw the buttons (Stop, Pause) for a finished run
 
 
+def _finish_step(live: LiveRun, board: Board) -> None:
+    """Train what is left of a stepped epoch, redrawing the status (its progress) between slices: a click (Stop,
+    Reset) interrupts it at the next redraw."""
+    while live.stepping and live.status == Status.PAUSED:
+        if live.advance(STATUS_S):
+            live.stepping = False
+        board.draw(live, final=False)
+    board.draw(live)
+    wait_until_sent()
+    st.rerun()
+
+
 def _train_paced(live: LiveRun, board: Board, speed) -> None:
     next_epoch = time.perf_counter()
     interval = redraw_interval(0.0, TRAINING_CAP.busy, flat_out=speed == "max")
@@ -137,9 +151,9 @@ def _train_paced(live: LiveRun, board: Board, speed) -> None:
         now = time.perf_counter()
         if speed == "max":
             live.train_for(min(interval, max(0.0, next_draw - now)) or 0.01)
-        elif now >= next_epoch:
-            live.step()
-            next_epoch = max(next_epoch + 1.0 / speed, now - 0.5)  # fall behind by at most half a second
+        elif now >= next_epoch or live.epoch_progress > 0:  # an epoch is due, or one longer than a redraw goes on
+            if live.advance(max(0.01, next_draw - now)):  # in slices, to the next redraw at most
+                next_epoch = max(next_epoch + 1.0 / speed, now - 0.5)  # fall behind by at most half a second
         else:
             time.sleep(min(next_epoch, next_draw) - now if next_draw > now else 0.0)
         if time.perf_counter() >= next_draw:
@@ -150,4 +164,6 @@ def _train_paced(live: LiveRun, board: Board, speed) -> None:
             next_draw, board.status_s = done + interval, max(STATUS_S, interval)
 
 
-main()
+from linviz_app.safe import run_page  # the page's one entry point (no traceback reaches a student)
+
+run_page(main)

@@ -20,7 +20,10 @@ CONFIGS = [RunConfig(epochs=2000), RunConfig(n_samples=100_000, epochs=20),
            RunConfig(n_samples=20_000, true_weights=W100, lr=(1e-7,) * 8, epochs=10),
            RunConfig(n_samples=200_000, true_weights=W100, lr=1e-7, batch_size=200_000, epochs=10),
            RunConfig(n_samples=1000, optimizer="momentum", lr=1e-6, epochs=50),
-           RunConfig(n_samples=1000, optimizer="adam", epochs=30), RunConfig(n_samples=1000, lr=(1e-6,) * 32, epochs=200)]
+           RunConfig(n_samples=1000, optimizer="adam", epochs=30), RunConfig(n_samples=1000, lr=(1e-6,) * 32, epochs=200),
+           RunConfig(n_samples=200_000, optimizer="momentum", batch_size=1, lr=1e-6, epochs=1),
+           RunConfig(n_samples=200_000, optimizer="adam", batch_size=1, lr=1e-3, epochs=1),
+           RunConfig(n_samples=200_000, optimizer="adam", batch_size=32, lr=1e-3, epochs=5)]
 
 
 def main():

@@ -1,6 +1,5 @@
 """`python -m linviz [analyze] --flags`: see linviz/cli.py for the flags and the exit status.
 `python -m linviz serve --flags`: a lecture hall, see linviz/serve.py (no torch: it only starts processes)."""
-import os
 import signal
 import sys
 
@@ -16,7 +15,9 @@ except KeyboardInterrupt:
     print("linviz: interrupted", file=sys.stderr)
     sys.exit(130)
 except Exception as e:  # a broken install or a bug: one line, the internal-error status
-    if os.environ.get("LINVIZ_DEBUG"):
+    from .env import debug
+
+    if debug():
         raise
     print(f"linviz: internal error while starting ({type(e).__name__}: {str(e)[:200]}). "
           "LINVIZ_DEBUG=1 shows the traceback.", file=sys.stderr)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .analysis_cost import spectrum_rows
 from .config import RunConfig
 from .data import Dataset, make_dataset
 from .epoch_map import EpochMap, FullBatchMap
@@ -112,8 +113,9 @@ def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:
     >>> b.rank, b.determined, b.classify(1e-25).kind
     (2, False, 'too slow')
     """
-    data = data if data is not None else make_dataset(cfg)
-    n, d = data.X.shape
+    # the first rows the spectrum reads: a data set too large to hold is never drawn whole (data.first_rows)
+    data = data if data is not None else make_dataset(cfg, rows=spectrum_rows(cfg.n_train, cfg.n_weights))
+    n, d = data.n_train, data.X.shape[1]
     w0 = start_weights(cfg, d)
     fit = fit_data(data.X, data.y, w0)
     whole = fit.rows == n
@@ -130,14 +132,24 @@ def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:
     if cfg.optimizer == "adam":
         return Analysis(threshold=float("inf"), best_lr=float("nan"), exact=False, epoch_map=FullBatchMap(pos, 1),
                         note=Msg("core.analysis.adam"), notes=facts, **common)
-    return _sgd(cfg, data.X, fit, common, facts)
+    return _sgd(cfg, data.X, fit, common, facts, data.scale, data.offset)
 
 
-def _sgd(cfg: RunConfig, X: np.ndarray, fit: Fit, common: dict, facts: tuple) -> Analysis:
+def range_safe_lr(cfg: RunConfig, scale: np.ndarray, offset: np.ndarray) -> float:
+    """1 / the largest ||x||^2 any sample can have, from the feature range (in model units): a safe lr for every
+    batch of every data set these settings can draw, for when only the first rows were looked at."""
+    edge = np.maximum(np.abs(cfg.feature_min - offset), np.abs(cfg.feature_max - offset)) / scale
+    worst = float(np.square(edge).sum())
+    return 1.0 / worst if worst > 0 else float("inf")
+
+
+def _sgd(cfg: RunConfig, X: np.ndarray, fit: Fit, common: dict, facts: tuple, scale=None, offset=None) -> Analysis:
     """The analysis of plain SGD or momentum: stable ranges, threshold and fastest lr from the epoch map."""
     momentum = cfg.momentum if cfg.optimizer == "momentum" else None
     safe = safe_lr(X, cfg.batch_size) if momentum is None else float("nan")
-    emap, how = training_map(X, fit, cfg.batch_size, momentum, safe)
+    if momentum is None and len(X) < cfg.n_train:  # X holds the first rows only: no sample may break the promise
+        safe = min(safe, range_safe_lr(cfg, scale, offset))
+    emap, how = training_map(X, fit, cfg.batch_size, momentum, safe, n=cfg.n_train)
     fb = 2.0 / fit.eigenvalues[-1]  # the full-batch threshold (rank > 0 here): the scan is centred on it
     lo = safe / 2 if np.isfinite(safe) else fb * 1e-3
     intervals, grid, lr_grid = stable_set(emap, lo, fb * 1e3)

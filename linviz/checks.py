@@ -5,21 +5,20 @@ A RunConfig is a pure value: it is valid or not whatever the machine. Whether *t
 run starts, and earlier by the doors that name a bad field before anything runs (the page's sidebar and
 links, the CLI before it trains or analyses).
 """
-import os
-
-from .analysis_cost import analysis_memory
+from .analysis_cost import analysis_memory, spectrum_rows
 from .config import RunConfig
 from .devices import available_devices, why_missing
 from .errors import ConfigError
 from .fields import BY_ATTR
+from .memory import available_memory, ledger
 from .say import Msg
 
 
 def check_machine(cfg: RunConfig) -> None:
     """Raise ConfigError (naming the field) when this machine cannot run cfg: its device or its memory."""
     check_device(cfg.device)
-    need, have = memory_needed(cfg), available_memory()
-    if need > have / 2:
+    need, have = memory_needed(cfg), memory_limit()
+    if need > have:
         raise ConfigError("n_samples", cfg.n_samples,
                           Msg("core.checks.memory", n=cfg.n_samples, d=cfg.n_weights, name=BY_ATTR["true_weights"].name,
                               need=need / 2**30, have=have / 2**30),
@@ -39,7 +38,8 @@ def memory_needed(cfg: RunConfig) -> int:
     the data (int64 draw, float32 copy, float64 engine copy, a shuffled copy), ~64 bytes per sample of
     vectors, the cached masked Grams (up to 64 MiB); per run, a (N,) float64 residual and its square per
     evaluation, the (128, 128) triangular solve and a bounded history (32 MiB at most); and what the
-    lr analysis allocates (analysis_cost.analysis_memory, bounded by its work caps)."""
+    lr analysis allocates (analysis_cost.analysis_memory, bounded by its work caps). Momentum and Adam make their
+    steps' views a block at a time (updates.Batches), so no optimizer needs more per step."""
     n, d, runs = cfg.n_samples, cfg.n_weights, len(cfg.lrs)
     data = 32 * n * d + 64 * n + min(64 * 2**20, 1024 * n)
     per_run = 16 * n + 128 * 128 * 8 + 64 * d
@@ -47,12 +47,26 @@ def memory_needed(cfg: RunConfig) -> int:
     return data + runs * per_run + history + analysis_memory(cfg)
 
 
-def available_memory() -> int:
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+def memory_limit() -> int:
+    """The most one setting may need: half of what the machine has available, and no more than the process's
+    budget (memory.Ledger; beside what others hold, a run may get less: the ledger says so when it starts)."""
+    return min(available_memory() // 2, ledger().budget)
+
+
+def dataset_needed(cfg: RunConfig) -> int:
+    """Bytes data.make_dataset(cfg) allocates at its peak (the int64 draw, float64 targets, float32 copies; a test
+    split and standardising copy the features once more)."""
+    per_cell = 40 if cfg.n_test or cfg.standardize else 32
+    return per_cell * cfg.n_samples * cfg.n_weights + 64 * cfg.n_samples
+
+
+def analysis_needed(cfg: RunConfig) -> int:
+    """Bytes `analysis.analyze(cfg)` allocates at its peak: the data rows it reads (all of them, or the first rows
+    of a data set too large to hold: data.first_rows) and its own work (analysis_cost.analysis_memory)."""
+    n, d = cfg.n_samples, cfg.n_weights
+    rows = spectrum_rows(cfg.n_train, d)
+    if rows >= cfg.n_train:
+        data = dataset_needed(cfg)
+    else:  # first_rows: kept rows (int64 draw, float64, float32 and its float64 temporary), blocks, masks, sums
+        data = 32 * rows * d + 2 * 8 * 2**22 + 24 * n + (8 * n if cfg.n_test else 0)
+    return data + analysis_memory(cfg)

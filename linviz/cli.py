@@ -7,8 +7,11 @@ Exit status (the same for `python -m linviz analyze`):
   2    bad input: one line on stderr naming the setting and what is allowed
   3    a run diverged (the line names the lr and the epoch)
   4    internal error: a bug in linviz, one line on stderr (LINVIZ_DEBUG=1 shows the traceback instead)
+  74   the output cannot be written: stdout is closed (`>&-`) or full (`> /dev/full`); one line on stderr
   130  interrupted (Ctrl-C)
   141  the reader closed the pipe (`python -m linviz --json | head -1`): stops quietly, as `yes | head` does
+
+Bad input includes an environment variable it reads that is not allowed (LINVIZ_DEBUG: linviz/env.py).
 """
 import json
 import os
@@ -22,6 +25,9 @@ import torch
 from .analyze_cli import analysis_text
 from .cli_flags import EXIT_BAD_INPUT, BadFlag, one_line, parse
 from .engine import train
+from .env import EXIT_OUTPUT, EnvError, GuardedStdout, OutputError, discard_stdout
+from .env import check as check_env
+from .env import debug as debug_on
 from .errors import ConfigError
 from .estimate import long_run_warning
 from .state import TrainState
@@ -33,7 +39,8 @@ JSON_KEYS = ("epoch", "weights", "loss", "last_loss", "test_loss", "lr", "grad_n
 
 
 def _say(message: str) -> None:
-    print(f"linviz: {one_line(message)}", file=sys.stderr, flush=True)
+    if sys.stderr is not None:  # closed too (`2>&-`): nowhere to say it, and print(file=None) would use stdout
+        print(f"linviz: {one_line(message)}", file=sys.stderr, flush=True)
 
 
 def _fmt_loss(v: float) -> str:
@@ -100,8 +107,9 @@ def _train(cfg, args) -> int:
 
 def main(argv=None) -> int:
     """Run the command line `argv` (default: sys.argv[1:]) and return its exit status; never raises,
-    except BrokenPipeError (see `run`) and, with LINVIZ_DEBUG set, an internal error."""
+    except BrokenPipeError and OutputError (see `run`) and, with LINVIZ_DEBUG set, an internal error."""
     try:
+        check_env("cli")  # before anything: a bad variable is bad input, named in one line
         try:
             command, cfg, args = parse(list(sys.argv[1:] if argv is None else argv))
         except SystemExit as e:  # argparse: --help (0) or a usage error (2, its line already printed)
@@ -120,13 +128,13 @@ def main(argv=None) -> int:
     except ConfigError as e:
         _say(" ".join(e.errors.values()))
         return EXIT_BAD_INPUT
-    except BadFlag as e:
+    except (BadFlag, EnvError) as e:
         _say(str(e))
         return EXIT_BAD_INPUT
-    except BrokenPipeError:
+    except (BrokenPipeError, OutputError):
         raise
     except Exception as e:  # a bug: say so in one line and exit with its own status
-        if os.environ.get("LINVIZ_DEBUG"):
+        if debug_on():
             raise
         _say(internal_error(e))
         return EXIT_INTERNAL
@@ -143,17 +151,25 @@ def internal_error(e: BaseException) -> str:
 
 
 def run(argv=None) -> int:
-    """`main` for a process: also exits quietly when stdout's reader has gone (`| head`)."""
+    """`main` for a process: also exits quietly when stdout's reader has gone (`| head`), and in one line when
+    stdout is closed or full."""
+    stdout = sys.stdout
+    sys.stdout = GuardedStdout(stdout)  # a failed write raises OutputError (argparse's --help included)
     try:
         code = main(argv)
         sys.stdout.flush()  # inside the try: a closed pipe shows up here at the latest
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's own final flush must not fail again
+        discard_stdout(stdout)  # the interpreter's own final flush must not fail again
         code = EXIT_PIPE
+    except OutputError as e:
+        discard_stdout(stdout)
+        _say(f"cannot write the output: {e.strerror}")
+        code = EXIT_OUTPUT
     except KeyboardInterrupt:  # between main's handlers and here
         code = EXIT_INTERRUPTED
         _say("interrupted")
+    finally:
+        sys.stdout = stdout
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the status is decided: a late Ctrl-C adds no traceback
     return code

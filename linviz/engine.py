@@ -4,6 +4,7 @@ The updates (updates.py) do what autograd + torch.optim would; tests/test_fideli
 the literal loop in tutorial.py. R runs (an lr sweep) share one (R, D) weight and train in one pass.
 """
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -19,6 +20,20 @@ from .state import TrainState
 DIVERGE_FACTOR = 1e10  # a run whose loss grows this much above its start (or is not finite) has diverged
 
 
+@dataclass
+class _Cursor:
+    """An epoch under way: its plan (this epoch's order), its lr, and how many of its slices are trained."""
+
+    plan: object
+    lr: np.ndarray        # (R,) the epoch's lr, as reported
+    lr_t: torch.Tensor    # (R, 1) the same, 0 for frozen runs
+    units: int            # slices in the epoch
+    steps: int            # optimiser steps in the epoch
+    per_slice: int        # units trained between two looks at the clock
+    unit: int = 0
+    last: torch.Tensor | None = None  # the last slice's last-batch residuals
+
+
 class Trainer:
     """Holds one training run (or sweep) and advances it an epoch at a time.
 
@@ -26,6 +41,8 @@ class Trainer:
     A run starts here, so here the machine is asked whether it can run cfg (checks.check_machine: its device,
     its memory), once per run; a ConfigError names the field when it cannot. The page and the CLI ask the same
     question earlier, to name the field before anyone presses Train."""
+
+    SGD_SLICE = 16  # chunks a slice (~2k samples, under a ms): a look at the clock after every chunk cost 20 %
 
     def __init__(self, cfg: RunConfig, data: Dataset | None = None):
         check_machine(cfg)
@@ -41,6 +58,7 @@ class Trainer:
         self._buffers = [torch.zeros_like(self.model.weight) for _ in range(2)]  # momentum / Adam moments
         self._shuffler = np.random.default_rng([cfg.seed, 1])
         self._plan = None if cfg.shuffle else self._prepare(self.X, self.y)
+        self._cursor: _Cursor | None = None  # the epoch being trained, between slices (advance)
         self.diverged_epoch = np.full(runs, -1)  # -1 while a run has not diverged
         self.epoch = self.steps = 0
         self.elapsed = 0.0
@@ -75,44 +93,86 @@ class Trainer:
             raise ValueError(f"this run has {len(self.frozen)} learning rates; got {len(cfg.lrs)}")
         self.cfg = cfg
 
+    @property
+    def in_epoch(self) -> float:
+        """How far the epoch being trained has got (0 to 1); 0 between epochs."""
+        c = self._cursor
+        return 0.0 if c is None else c.unit / c.units
+
     def step(self) -> TrainState:
-        """Train one epoch and return its state (the last state again once done)."""
+        """Train one epoch (what is left of one, if advance() began it) and return its state (the last state
+        again once done)."""
+        while not self.done and not self.advance():
+            pass
+        return self.state
+
+    def advance(self, seconds: float = float("inf")) -> bool:
+        """Train the current epoch for about `seconds` (at least one slice: 16 chunks of 128 samples, or 512 steps
+        of momentum or Adam; a few ms), or to its end. True when an epoch ended (then `state` is the new epoch's).
+
+        A long epoch (a million samples of Adam: a minute) is trained in slices, so that a caller can let go of the
+        run between them (Stop, Pause, a closed page act within a slice). The lr of an epoch is the one it began
+        with: a change applies from the next epoch. The weights between slices are mid-epoch: `state` stays the
+        last whole epoch's until the epoch ends."""
         if self.done:
-            return self.state
+            return True
         t0 = time.perf_counter()
-        lr = self.lr_at(self.epoch)
-        plan = self._plan or self._shuffled()
+        if self._cursor is None:
+            self._cursor = self._begin_epoch()
+        c = self._cursor
         with torch.no_grad():
-            E = self._epoch(plan, np.where(self.frozen, 0.0, lr))
-            last = E.square().mean(1).cpu().numpy()
+            while c.unit < c.units:
+                stop = min(c.units, c.unit + c.per_slice)
+                c.last = self._slice(c, stop)
+                c.unit = stop
+                if time.perf_counter() - t0 >= seconds:
+                    break
+        if c.unit < c.units:
+            self.elapsed += time.perf_counter() - t0
+            return False
+        self._cursor = None
         self.epoch += 1
-        self.steps += -(-len(self.y) // self.cfg.batch_size)
+        self.steps += c.steps
         loss, grad_norm, test_loss = self._evaluate()
         self._check_divergence(loss)
         self.elapsed += time.perf_counter() - t0
-        self._show(loss=loss, last_loss=last, grad_norm=grad_norm, test_loss=test_loss)
-        self.state = self._state(lr)
-        return self.state
+        self._show(loss=loss, last_loss=c.last.square().mean(1).cpu().numpy(), grad_norm=grad_norm,
+                   test_loss=test_loss)
+        self.state = self._state(c.lr)
+        return True
+
+    def _begin_epoch(self) -> "_Cursor":
+        lr = self.lr_at(self.epoch)
+        plan = self._plan or self._shuffled()
+        W = self.model.weight
+        lr_t = torch.tensor(np.where(self.frozen, 0.0, lr)[:, None], dtype=W.dtype, device=self.device)  # (R, 1)
+        if self.cfg.optimizer == "sgd":
+            units, steps, per_slice = len(plan.chunks), -(-len(self.y) // self.cfg.batch_size), self.SGD_SLICE
+        else:
+            units, steps, per_slice = -(-len(plan) // plan.BLOCK), len(plan), 1
+        return _Cursor(plan, lr, lr_t, units, steps, per_slice)
 
     def _prepare(self, X, y):
         """Precompute what the optimiser's epoch walks through, for this order of the samples."""
         if self.cfg.optimizer == "sgd":
             return updates.SgdChunks(X, y, self.cfg.batch_size)
-        return updates.batches(X, y, self.cfg.batch_size)
+        return updates.Batches(X, y, self.cfg.batch_size)
 
     def _shuffled(self):
         order = torch.as_tensor(self._shuffler.permutation(len(self.y)), device=self.device)
         return self._prepare(self.X[order], self.y[order])
 
-    def _epoch(self, plan, lr) -> torch.Tensor:
-        """All steps of one epoch; returns the last batch's residuals (R, B). lr: (R,), 0 for frozen runs."""
-        W = self.model.weight
-        lr = torch.tensor(lr[:, None], dtype=W.dtype, device=self.device)  # (R, 1)
+    def _slice(self, c: "_Cursor", stop: int) -> torch.Tensor:
+        """One slice of the epoch: chunks c.unit..stop-1 of plain SGD, or blocks c.unit..stop-1 of momentum / Adam
+        steps. Returns the residuals of its last batch (R, B)."""
+        W, lr = self.model.weight, c.lr_t
         if self.cfg.optimizer == "sgd":
-            return updates.sgd(W, plan, lr)
+            return updates.sgd(W, c.plan, lr, c.unit, stop)
+        block = c.plan.BLOCK
+        steps = c.plan.block(c.unit * block, stop * block)
         if self.cfg.optimizer == "momentum":
-            return updates.momentum(W, plan, lr, self._buffers[0], self.cfg.momentum)
-        return updates.adam(W, plan, lr, *self._buffers, self.steps)
+            return updates.momentum(W, steps, lr, self._buffers[0], self.cfg.momentum)
+        return updates.adam(W, steps, lr, *self._buffers, self.steps + c.unit * block)
 
     def _evaluate(self):
         """Training loss, gradient norm and test loss of every run at the current weights (numpy, (R,))."""

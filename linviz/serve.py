@@ -14,6 +14,11 @@ it, because a session and its run live in that process's memory. A process that 
 supervisor restarts a local process that died, on the same port, and restarts HAProxy if it dies. Ctrl-C or
 SIGTERM stops everything it started (each child in its own process group, terminated, then killed).
 
+Exit status: 0 stopped (Ctrl-C, SIGTERM) or --help; 2 bad input: a flag, an environment variable (linviz/env.py:
+LINVIZ_MAX_TRAININGS and the others its processes read) or a --log-dir it cannot write, one line on stderr naming it,
+before anything starts; 3 a program is missing (HAProxy); 4 an internal error (one line; LINVIZ_DEBUG=1 shows the
+traceback); 74 --help could not be written (stdout closed or full).
+
 This module starts subprocesses only: it imports neither torch nor streamlit nor plotly.
 """
 import argparse
@@ -24,6 +29,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -32,11 +38,16 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import env
+from .machine import available_memory
+
 ROOT = Path(__file__).resolve().parents[1]  # dashboard.py and .streamlit/config.toml live here
 COOKIE = "LINVIZ"
 SERVER_HEADER = "X-Linviz-Server"  # which process answered: for tests and for a teacher's curl
 TUNNEL_TIMEOUT = "1h"  # an open websocket (a student's page) may stay quiet this long
-EXIT_OK, EXIT_BAD_INPUT, EXIT_MISSING = 0, 2, 3
+EXIT_OK, EXIT_BAD_INPUT, EXIT_MISSING, EXIT_INTERNAL, EXIT_OUTPUT = 0, 2, 3, 4, env.EXIT_OUTPUT
+EXIT_STATUSES = (EXIT_OK, EXIT_BAD_INPUT, EXIT_MISSING, EXIT_INTERNAL, EXIT_OUTPUT)  # documented above
+MAX_PROCESSES = 1024  # per machine: far beyond its cores (the default is one per core), short of a fork bomb
 BACKOFF_MAX_S = 30.0  # a process that keeps dying is restarted at most this far apart
 STABLE_S = 30.0  # a process that ran this long before it died is restarted at once
 STOP_GRACE_S = 5.0  # after SIGTERM, children get this long before SIGKILL
@@ -151,7 +162,7 @@ def _can_listen(address: str, port: int) -> bool:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is no obstacle
             s.bind((address, port))
         return True
-    except (OSError, OverflowError):
+    except (OSError, OverflowError, ValueError, TypeError):  # TypeError: a NUL or an unencodable host name
         return False
 
 
@@ -220,7 +231,10 @@ def _processes(n: int, kind: str = "") -> str:
 
 
 def _say(message: str) -> None:
-    print(f"linviz serve: {message}", file=sys.stderr, flush=True)
+    """One line on stderr (control characters in a user's text written as escapes)."""
+    if sys.stderr is not None:  # closed (`2>&-`): nowhere to say it
+        line = re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029]", lambda m: repr(m.group())[1:-1], message)
+        print(f"linviz serve: {line}", file=sys.stderr, flush=True)
 
 
 class Hall:
@@ -233,16 +247,19 @@ class Hall:
         self.local, self.remote, self.port, self.address = local, remote, port, address
         # one secret for all (Streamlit takes it from the environment only): a student redispatched to another
         # process keeps a valid XSRF cookie. Set it yourself to share it with other machines' processes.
-        env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(16), **os.environ}
+        secret = env.COOKIE_SECRET.read() or secrets.token_hex(16)  # an empty one is none: make one
+        child_env = {**os.environ, env.COOKIE_SECRET.name: secret}
+        if local and env.MEMORY_MB.read() is None:  # unset: the processes share half of the machine's memory
+            child_env[env.MEMORY_MB.name] = str(max(64, available_memory() // 2 // len(local) // 2**20))
         self.children: list[Child] = []
         for i, (host, p) in enumerate(local, 1):
             log = log_dir / f"streamlit-{p}.log" if log_dir else None
-            self.children.append(Child(f"process {i} (port {p})", streamlit_argv(p, host), env, log=log))
+            self.children.append(Child(f"process {i} (port {p})", streamlit_argv(p, host), child_env, log=log))
         self.proxy: Child | None = None
         if haproxy:
             cfg = workdir / "haproxy.cfg"
             cfg.write_text(haproxy_config(local + remote, port, address))
-            self.proxy = Child("haproxy", [haproxy, "-db", "-f", str(cfg)], env, loud=True)  # its UP/DOWN lines: the teacher's log
+            self.proxy = Child("haproxy", [haproxy, "-db", "-f", str(cfg)], child_env, loud=True)  # its UP/DOWN lines: the teacher's log
             self.children.append(self.proxy)
 
     def start(self) -> None:
@@ -338,55 +355,187 @@ def find_haproxy() -> str | None:
     return shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
 
 
+@dataclass
+class Plan:
+    """What `serve` will start, every flag and variable checked (plan())."""
+    args: argparse.Namespace
+    local: list[tuple[str, int]]  # (address, port) of each local dashboard process
+    log_dir: Path | None
+
+
+def _shown(text: str, path: bool = False) -> str:
+    """A user's value, quoted and cut to 60 characters: a path keeps its end (where it goes wrong, usually)."""
+    if len(text) > 60:
+        text = "..." + text[-57:] if path else text[:57] + "..."
+    return repr(text)
+
+
 def _parse(argv: list[str]):
     p = build_parser()
 
-    def error(message):  # one line, no usage dump, no traceback
-        raise ServeError(f"{message} (see python -m linviz serve --help)")
+    def error(message):  # one line, no usage dump, no traceback; a long value it echoes is cut
+        shown = message if len(message) <= 300 else message[:297] + "..."
+        raise ServeError(f"{shown} (see python -m linviz serve --help)")
     p.error = error
     args = p.parse_args(argv)
+    for flag in ("--processes", "--port", "--address", "--haproxy", "--log-dir", "--upstream"):
+        value = getattr(args, flag[2:].replace("-", "_"))
+        if isinstance(value, list) and (flag != "--upstream" or any(isinstance(v, list) for v in value)):
+            error(f"argument {flag}: expected one value, not '--'")  # `--port=--`: argparse gives a list
     if args.processes is None:
         args.processes = default_processes()
-    if args.processes < 0:
-        raise ServeError(f"--processes {args.processes}: must be 0 or more")
+    if not 0 <= args.processes <= MAX_PROCESSES:
+        raise ServeError(f"--processes {args.processes}: must be from 0 to {MAX_PROCESSES:,} (one per core is the "
+                         "default)")
     if not 1 <= args.port <= 65535:
         raise ServeError(f"--port {args.port}: must be between 1 and 65535")
+    if args.no_proxy and args.port + args.processes - 1 > 65535:
+        raise ServeError(f"--port {args.port} with --processes {args.processes}: the processes' ports "
+                         f"{args.port}-{args.port + args.processes - 1} go past 65535; choose a lower --port")
+    if not re.fullmatch(r"[A-Za-z0-9.:-]{1,253}", args.address):
+        raise ServeError(f"--address {_shown(args.address)}: expected an address of this machine, such as 0.0.0.0 (the "
+                         "whole network), 127.0.0.1 or ::")
     args.upstreams = [parse_upstream(u) for u in args.upstream]
     if args.no_proxy and args.upstreams:
         raise ServeError("--upstream needs the proxy: leave out --no-proxy")
     if args.processes == 0 and not args.upstreams:
         raise ServeError("--processes 0 needs at least one --upstream HOST:PORT to serve")
+    try:  # every variable the dashboard processes or serve read: a bad one is named before anything starts
+        env.check("page", "serve")
+    except env.EnvError as e:
+        raise ServeError(str(e)) from None
     if not args.no_proxy:
-        found = shutil.which(args.haproxy) if args.haproxy else find_haproxy()
+        if args.haproxy is None:
+            found = find_haproxy()
+        else:  # a NUL in a path: no such program (shutil.which would raise)
+            found = shutil.which(args.haproxy) if "\0" not in args.haproxy else None
         if not found:
             raise ServeError(
-                (f"--haproxy {args.haproxy!r}: no such program" if args.haproxy else "haproxy is not installed")
-                + ". Install it with: sudo apt-get install haproxy (or pass --haproxy PATH)", EXIT_MISSING)
+                (f"--haproxy {_shown(args.haproxy, path=True)}: no such program" if args.haproxy is not None
+                 else "haproxy is not installed") + ". Install it with: sudo apt-get install haproxy (or pass "
+                "--haproxy PATH)", EXIT_MISSING)
         args.haproxy = found
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
+def check_log_dir(text: str) -> Path:
+    """--log-dir's directory: one that exists and this user can write a file in, or that can be created (its nearest
+    existing parent is a directory this user can write in). Creates nothing: a probe file (or directory) is removed
+    at once. ServeError naming the flag otherwise: a file, a path through a file, /proc, a read-only place, ..."""
+    def bad(why: str) -> ServeError:
+        return ServeError(f"--log-dir {_shown(text, path=True)}: {why}; give a directory this user can write in "
+                          "(it is created if missing)")
+    if not text.strip():
+        raise bad("an empty path")
+    if "\0" in text:
+        raise bad("a path cannot contain a NUL character")
     try:
-        args = _parse(list(sys.argv[1:] if argv is None else argv))
-    except ServeError as e:
-        _say(str(e))
-        return e.status
-    except SystemExit as e:  # --help
-        return e.code if isinstance(e.code, int) else EXIT_OK
+        path = Path(text).absolute()
+        existing = path
+        while True:  # the nearest part of the path that exists ("/" does)
+            try:
+                mode = os.stat(existing).st_mode
+                break
+            except FileNotFoundError:
+                existing = existing.parent
+        if not stat.S_ISDIR(mode):
+            raise bad("not a directory" if existing == path
+                      else f"{_shown(str(existing), True)} is a file, not a directory")
+        try:
+            if existing == path:
+                with tempfile.TemporaryFile(dir=path, prefix=".linviz-probe-"):
+                    pass
+            else:
+                os.rmdir(tempfile.mkdtemp(dir=existing, prefix=".linviz-probe-"))
+        except OSError as e:
+            where = "it" if existing == path else _shown(str(existing), True)
+            raise bad(f"cannot write in {where} ({e.strerror or e})") from None
+    except ServeError:
+        raise
+    except (OSError, ValueError) as e:  # a name too long, a directory this user cannot enter, ...
+        raise bad(f"cannot use it ({getattr(e, 'strerror', None) or e})") from None
+    return path
+
+
+def plan(argv: list[str]) -> Plan:
+    """Everything `serve` checks before it starts anything: the flags, the environment variables (linviz/env.py), the
+    ports it listens on and the log directory. Starts nothing; raises ServeError (one line for the teacher, its exit
+    status in `.status`), or SystemExit for --help (printed)."""
+    args = _parse(argv)
     ports = [args.port + i for i in range(args.processes)] if args.no_proxy else [args.port]
     for p in ports:
         if not _can_listen(args.address, p):
-            _say(f"--port {args.port}: cannot listen on {_addr(args.address, p)} (in use, or not an address of this "
-                 "machine); choose another --port or --address")
-            return EXIT_BAD_INPUT
+            raise ServeError(f"--port {args.port}: cannot listen on {_addr(args.address, p)} (in use, or not an "
+                             "address of this machine); choose another --port or --address")
     if args.no_proxy:
         local = [(args.address, args.port + i) for i in range(args.processes)]
     else:
         local = [("127.0.0.1", free_port()) for _ in range(args.processes)]
-    log_dir = Path(args.log_dir) if args.log_dir else None
+    log_dir = check_log_dir(args.log_dir) if args.log_dir is not None else None
+    for _, p in local if log_dir else []:
+        log = log_dir / f"streamlit-{p}.log"
+        if os.path.lexists(log) and not log.is_file():
+            raise ServeError(f"--log-dir {_shown(args.log_dir, path=True)}: {log.name} there is not a file; remove "
+                             "it or choose another --log-dir")
+    return Plan(args, local, log_dir)
+
+
+def main(argv: list[str] | None = None, *, start: bool = True) -> int:
+    """`python -m linviz serve`: its exit status (see the module's doc); one line on stderr for anything it refuses.
+    `start=False` checks everything and says what it would start, starting nothing (a dry run, for the tests)."""
+    stdout = sys.stdout
+    sys.stdout = env.GuardedStdout(stdout)  # --help to a closed or full stdout: one line, not a traceback
+    try:
+        try:
+            the_plan = plan(list(sys.argv[1:] if argv is None else argv))
+        except SystemExit as e:  # --help, printed
+            sys.stdout.flush()
+            return e.code if isinstance(e.code, int) else EXIT_OK
+    except ServeError as e:
+        _say(str(e))
+        return e.status
+    except env.OutputError as e:
+        env.discard_stdout(stdout)
+        _say(f"cannot write the output: {e.strerror}")
+        return EXIT_OUTPUT
+    except Exception as e:  # noqa: BLE001 (a bug: one line, its own status)
+        return _internal_error(e)
+    finally:
+        sys.stdout = stdout
+    try:
+        return _serve(the_plan) if start else _dry_run(the_plan)
+    except ServeError as e:
+        _say(str(e))
+        return e.status
+    except Exception as e:  # noqa: BLE001 (a bug: one line, its own status)
+        return _internal_error(e)
+
+
+def _internal_error(e: Exception) -> int:
+    if env.debug():
+        raise e
+    _say(f"internal error ({type(e).__name__}: {str(e)[:200]}). This is a bug in linviz; LINVIZ_DEBUG=1 shows the "
+         "traceback.")
+    return EXIT_INTERNAL
+
+
+def _dry_run(plan: Plan) -> int:
+    args = plan.args
+    where = f"on {args.address}" if args.no_proxy else f"behind HAProxy on port {args.port}"
+    _say(f"checked, nothing started: {_processes(len(plan.local), 'local ')} {where}"
+         + (f", {len(args.upstreams)} on other machines" if args.upstreams else "")
+         + (f", logs in {plan.log_dir}" if plan.log_dir else ""))
+    return EXIT_OK
+
+
+def _serve(plan: Plan) -> int:
+    args, local, log_dir = plan.args, plan.local, plan.log_dir
     if log_dir:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ServeError(f"--log-dir {_shown(args.log_dir, path=True)}: cannot create it "
+                             f"({e.strerror or e})") from None
 
     stop_signal = []
 

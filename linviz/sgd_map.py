@@ -53,9 +53,10 @@ def _coordinates(X: np.ndarray, fit: Fit, rows: int) -> np.ndarray:
     return Z @ V[:, nonzero(ev)]
 
 
-def training_map(X: np.ndarray, fit: Fit, batch: int, momentum: float | None, safe: float):
-    """(map, note): the exact in-order epoch map (note ""), or the estimate that fits MAP_BUDGET and what it is (a Msg)."""
-    n = len(X)
+def training_map(X: np.ndarray, fit: Fit, batch: int, momentum: float | None, safe: float, n: int | None = None):
+    """(map, note): the exact in-order epoch map (note ""), or the estimate that fits MAP_BUDGET and what it is (a Msg).
+    n: the training samples in all, when X holds only the first of them (data.first_rows)."""
+    n = len(X) if n is None else n
     pos = fit.eigenvalues[len(fit.eigenvalues) - fit.rank:]
     rows = map_rows(n, fit.rank, batch, momentum is not None)
     rows = rows if rows <= fit.rows else fit.rows - fit.rows % batch  # within the samples the span came from

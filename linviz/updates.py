@@ -87,10 +87,12 @@ class SgdChunks:
         return (Xc @ Xc.T) * (self.earlier[:k, :k] * c)
 
 
-def sgd(W: torch.Tensor, chunks: SgdChunks, lr: torch.Tensor) -> torch.Tensor:
-    """One epoch of plain SGD. lr: (R, 1)."""
+def sgd(W: torch.Tensor, chunks: SgdChunks, lr: torch.Tensor, start: int = 0, stop: int | None = None) -> torch.Tensor:
+    """Plain SGD through chunks[start:stop] (the whole epoch by default). lr: (R, 1). Returns the residuals of the
+    epoch's last batch (R, B) when the epoch's last chunk was trained, else those of the last chunk trained."""
     lr3 = lr[:, :, None]  # (R, 1, 1)
-    for chunk in chunks.chunks:
+    stop = len(chunks.chunks) if stop is None else stop
+    for chunk in chunks.chunks[start:stop]:
         E = torch.addmm(chunk.neg_y, W, chunk.X.T)  # (R, k) residuals W0.x - y at the chunk's starting weights
         A = chunk.gram
         if A is None and chunks.earlier is not None:  # too big to have been kept: build it now
@@ -100,12 +102,40 @@ def sgd(W: torch.Tensor, chunks: SgdChunks, lr: torch.Tensor) -> torch.Tensor:
             # diagonal is implied and never stored or read
             E = torch.linalg.solve_triangular(A * lr3, E[:, :, None], upper=False, unitriangular=True)[:, :, 0]
         W.addmm_(E * (chunk.coef * -lr), chunk.X)
-    return E[:, -chunks.last_batch:]
+    return E[:, -chunks.last_batch:] if stop >= len(chunks.chunks) else E
+
+
+class Batches:
+    """(X, y) cut into the epoch's steps for momentum and Adam, made a block at a time as views of X and y.
+
+    Never all at once for a long epoch: a list of a million one-sample views (three tensors each) took 2.3 GB,
+    seven times the data it viewed. Up to CACHED_STEPS steps are made once and kept (the tutorial's ten)."""
+
+    BLOCK = 512  # steps made at a time (a few ms of training: also the engine's slice, engine.Trainer.advance)
+    CACHED_STEPS = 4096
+
+    def __init__(self, X: torch.Tensor, y: torch.Tensor, size: int):
+        self.X, self.neg_y, self.size = X, -y[None, :], size  # -y, so that addmm(neg_y, W, xt) gives residuals
+        self.count = -(-len(y) // size)
+        self._kept = self._make(0, self.count) if self.count <= self.CACHED_STEPS else None
+
+    def __len__(self) -> int:
+        return self.count
+
+    def block(self, start: int, stop: int) -> list[Batch]:
+        """Steps start..stop-1, in order."""
+        return self._kept[start:stop] if self._kept is not None else self._make(start, stop)
+
+    def _make(self, start: int, stop: int) -> list[Batch]:
+        a, b = start * self.size, stop * self.size
+        xs, ys = self.X[a:b].split(self.size), self.neg_y[:, a:b].split(self.size, dim=1)
+        return [Batch(xb, xb.T, yb, 2.0 / len(xb)) for xb, yb in zip(xs, ys)]
 
 
 def batches(X: torch.Tensor, y: torch.Tensor, size: int) -> list[Batch]:
-    """(X, y) cut into the epoch's steps, in order; -y so that addmm(neg_y, W, xt) gives the residuals."""
-    return [Batch(xb, xb.T, -yb[None, :], 2.0 / len(yb)) for xb, yb in zip(X.split(size), y.split(size))]
+    """(X, y) cut into all of the epoch's steps, in order, as one list (for short epochs and tests)."""
+    plan = Batches(X, y, size)
+    return plan.block(0, len(plan))
 
 
 def momentum(W, steps: list[Batch], lr, buf, mu: float) -> torch.Tensor:

@@ -50,6 +50,11 @@ class Board:
         box = {"diverged": self.status.error, "converged": self.status.success}.get(kind, self.status.info)
         paused = {Status.PAUSED: "page.status.paused", Status.STOPPED: "page.status.stopped"}.get(live.status)
         what = t("page.status.ladder") if live.ladder else t("page.status.sweep", n=len(cfg.lrs)) if cfg.is_sweep else ""
+        part = live.epoch_progress  # a long epoch (a million samples of Adam) trains in slices: say how far it got
+        if part > 0:
+            now = t("page.status.in_epoch", epoch=s.epoch + 1, pct=min(99, int(part * 100)))
+            sentence = now if kind == "initial" else f"{tr(sentence)}{t('page.status.sep')}{now}"  # not "press Train"
         parts = [what, tr(status_line(cfg, s)), paused and t(paused), tr(sentence)]
         box(t("page.status.sep").join(p for p in parts if p).replace("*", r"\*"))  # w* is not emphasis
-        self.progress.progress(min(1.0, s.epoch / cfg.epochs), text=t("page.progress", epoch=s.epoch, epochs=cfg.epochs))
+        self.progress.progress(min(1.0, (s.epoch + part) / cfg.epochs),
+                               text=t("page.progress", epoch=s.epoch, epochs=cfg.epochs))

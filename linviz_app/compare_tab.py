@@ -15,10 +15,16 @@ MAX_PINNED = 8  # faint lines enough to compare a lecture's worth of runs withou
 def pin(live: LiveRun) -> None:
     pins = st.session_state.setdefault("pins", [])
     v = live.history.view()
+    # numbered by pins since the last Clear, not by pins kept: past MAX_PINNED the oldest go, the numbers go on
+    n = st.session_state["pin_count"] = st.session_state.get("pin_count", 0) + 1
     # a message (English as a str), said in the page's language where it is shown (tr): a language switch follows
-    label = Msg("tabs.compare.pin_label", n=len(pins) + 1, lr=fmt_number(live.cfg.lr), epoch=live.state.epoch)
+    label = Msg("tabs.compare.pin_label", n=n, lr=fmt_number(live.cfg.lr), epoch=live.state.epoch)
     pins.append({"label": label, "cfg": live.cfg, "epoch": v["epoch"], "loss": v["loss"]})
     del pins[:-MAX_PINNED]
+
+
+def clear_pins() -> None:
+    st.session_state.update(pins=[], pin_count=0)
 
 
 def differing_settings(cfgs: list[RunConfig]) -> dict[str, list[str]]:
@@ -37,7 +43,7 @@ def compare_ui(cfg: RunConfig | None, live: LiveRun) -> None:
     if sweep:
         st.caption(t("tabs.compare.sweep", n=len(live.cfg.lrs)))
     c2.button(t("tabs.compare.clear"), key="btn_clear_pins", disabled=not pins,
-              on_click=lambda: st.session_state.update(pins=[]))
+              on_click=clear_pins)
     if not pins:
         st.caption(t("tabs.compare.intro"))
         return

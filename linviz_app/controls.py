@@ -44,8 +44,7 @@ def on_step() -> None:
             live.reopen()  # Step after Stop goes on from where the run stopped, as Stop kept it
         else:
             live.start(cfg, paused=True)
-    live.pause()
-    live.step()
+    live.begin_step()  # a long epoch goes on in the live loop (dashboard.run_live), which a click can interrupt
 
 
 def on_reset() -> None:

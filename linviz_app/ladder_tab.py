@@ -10,6 +10,7 @@ from linviz.analysis import LADDER, ladder
 from linviz.checks import check_machine
 from linviz.errors import ConfigError
 from linviz.estimate import long_run_warning
+from linviz.say import Msg
 from linviz_app.i18n import t, tr
 from linviz_app.live import ACTIVE, LiveRun
 from linviz_app.live_chart import live_chart
@@ -23,7 +24,11 @@ REDRAW_S = 0.25  # mid-run: a sweep of six runs and its bar chart; four updates 
 def start_ladder(live: LiveRun, cfg: RunConfig) -> None:
     """Start the ladder as the session's live run: a sweep of lrs around the threshold, same data and
     initial weights. It trains in the live loop like any run (a training slot, Stop, Pause, Reset)."""
-    a = cached_analysis(cfg)
+    try:
+        a = cached_analysis(cfg)
+    except ConfigError as e:  # the server's memory is taken by others' runs: the run's notice says so
+        live.notice = Msg("page.live.could_not_start", message=e.message)
+        return
     sweep = ladder(cfg, a)
     record = {"cfg": sweep, "threshold": a.threshold, "factors": LADDER,
               "kinds": [r.kind for r in a.classify_many(sweep.lrs)]}
@@ -36,10 +41,10 @@ def start_ladder(live: LiveRun, cfg: RunConfig) -> None:
 
 def _ladder_config(cfg: RunConfig | None) -> RunConfig | None:
     """The ladder's sweep for these settings, or None (saying why) where there is none."""
-    if cfg is None or not np.isfinite(cached_analysis(cfg).threshold):
-        st.info(t("tabs.ladder.needs_threshold"))
-        return None
     try:
+        if cfg is None or not np.isfinite(cached_analysis(cfg).threshold):
+            st.info(t("tabs.ladder.needs_threshold"))
+            return None
         sweep = ladder(cfg, cached_analysis(cfg))
         check_machine(sweep)  # six runs at once may not fit in this server's memory where one does
         return sweep

@@ -8,16 +8,18 @@ import time
 import numpy as np
 import streamlit as st
 
-from linviz import RunConfig, make_dataset
+from linviz import RunConfig
+from linviz.errors import ConfigError
 from linviz.history import alive
 from linviz.landscape import loss_slice, slice_condition
 from linviz.steps import MAX_STEPS, StepPath, step_path, steps_per_epoch
 from linviz_app.charts import MAX_LINES, PALETTE, short_number
-from linviz_app.i18n import t
+from linviz_app.i18n import t, tr
 from linviz_app.live import LiveRun
 from linviz_app.live_chart import live_chart
 from linviz_app.lr_charts import landscape_figure
-from linviz_app.session import cached_analysis
+from linviz_app.safe import md_escape
+from linviz_app.session import cached_analysis, drawn_data
 from linviz_app.sweep_charts import lr_names
 
 REDRAW_S = 0.25  # seconds between landscape redraws mid-run: a contour costs the server and the browser more
@@ -90,8 +92,12 @@ def landscape_ui(cfg: RunConfig | None, live: LiveRun) -> Landscape | None:
     if i == j:
         st.warning(t("tabs.land.same_weight"))
         return None
-    data = live.trainer.data if live.trainer else make_dataset(run_cfg)
-    st.caption(_caption(run_cfg, data, i, j))
+    try:  # drawn before any run: its memory counted in the process's ledger, like a run's
+        data = live.trainer.data if live.trainer else drawn_data(run_cfg)
+        st.caption(_caption(run_cfg, data, i, j))
+    except ConfigError as e:
+        st.warning(md_escape(tr(e.message)))
+        return None
     steps = False
     if steps_per_epoch(run_cfg) > 1:
         steps = st.toggle(t("tabs.land.steps_toggle"), value=False, key="land_steps",

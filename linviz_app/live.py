@@ -22,8 +22,8 @@ The run's status changes only by the transitions of one table (`TRANSITIONS`):
 
 Any other (status, event) pair is refused: the method does nothing. Locking rule: every transition (and
 every epoch trained) happens under `LiveRun.lock`; reading `status` needs no lock (the live loop polls it).
-So a click (Stop, Pause) waits for the epoch being trained to end: at most one epoch, since the live loop
-takes the lock per epoch.
+An epoch is trained in slices (Trainer.advance) with the lock held per slice (SLICE_S), so a click (Stop, Pause)
+waits at most one slice, however long an epoch is: a million samples of Adam take a minute an epoch.
 A stopped run always has epochs left: a run that trains its last epoch is done, never stopped.
 """
 import threading
@@ -32,13 +32,17 @@ from dataclasses import fields
 from enum import StrEnum
 
 from linviz import RunConfig, Trainer
+from linviz.checks import check_machine, memory_needed
 from linviz.errors import ConfigError
 from linviz.fields import BY_ATTR
 from linviz.fit import least_squares, reachable_solution
 from linviz.history import History
+from linviz.memory import ledger
 from linviz.say import Msg
 from linviz.text import fmt_number
 
+SLICE_S = 0.05  # the longest the run's lock is held at once: a click waits at most this long for a running epoch
+STEP_INLINE_S = 0.3  # Step trains this long in its click; a longer epoch goes on in the live loop
 LIVE_FIELDS = ("lr",)  # may change while a run goes on; anything else means new data or a new model
 
 
@@ -98,6 +102,8 @@ class LiveRun:
     def __init__(self):
         self.lock = threading.Lock()
         self._status = Status.IDLE
+        self._token = None  # this run's reservation in the process's memory ledger (linviz/memory.py)
+        self.stepping = False  # Step pressed and its epoch not trained yet (a long one goes on in the live loop)
         self._clear()
 
     @property
@@ -105,10 +111,13 @@ class LiveRun:
         return self._status
 
     def _move(self, event: Event) -> bool:
-        """Take `event`'s transition if the table allows it from the current status. The caller holds the lock."""
+        """Take `event`'s transition if the table allows it from the current status. The caller holds the lock.
+        A Step under way (`stepping`) ends with any event but the epoch it trains."""
         to = TRANSITIONS.get((self._status, event))
         if to is not None:
             self._status = to
+            if event != Event.STEP:
+                self.stepping = False
         return to is not None
 
     def _clear(self) -> None:
@@ -134,11 +143,22 @@ class LiveRun:
               ladder: dict | None = None) -> None:
         """A new run of `cfg` (a sweep when it has several lrs), replacing the current one."""
         with self.lock:
+            try:  # asked where every run starts: this machine (device, memory), then the process's memory ledger
+                check_machine(cfg)
+                token = ledger().reserve(memory_needed(cfg), replacing=self._token)
+            except ConfigError as e:  # others hold the memory (or it was taken since the sidebar's check): say so,
+                self.notice = Msg("page.live.could_not_start", message=e.message)  # keep the run on screen
+                return
+            self._clear()  # the old run's memory goes before the new run's is allocated
             try:
-                trainer = Trainer(cfg)  # asks the machine (checks.check_machine) once more, as every run starts
-            except ConfigError as e:  # memory freed up for the sidebar's check is gone again: say so, keep the run
+                trainer = Trainer(cfg)
+            except ConfigError as e:  # taken in the moment between: the old run is gone, so say so from idle
+                ledger().release(token)
+                self._move(Event.RESET)
                 self.notice = Msg("page.live.could_not_start", message=e.message)
                 return
+            ledger().tie(token, trainer)  # the reservation ends with the trainer (replaced, reset, page closed)
+            self._token = token
             self.cfg, self.trainer = cfg, trainer
             self.source, self.ladder = source or cfg, ladder
             self.best = least_squares(self.trainer.data) if cfg.noise_std > 0 else None
@@ -154,21 +174,48 @@ class LiveRun:
             self._move(Event.REOPEN)
 
     def step(self) -> None:
-        """One epoch (the Step button, or one tick of the live loop); the last one makes the run done."""
-        with self.lock:
-            if not self._move(Event.STEP):
-                return
-            self.history.append(self.trainer.step())
-            if self.trainer.done:
-                self._move(Event.FINISH)
+        """One epoch (what is left of the one under way), in slices: the last one makes the run done."""
+        while not self.advance(float("inf")) and self._status in ACTIVE:
+            pass
+
+    def advance(self, seconds: float) -> bool:
+        """Train the epoch under way for about `seconds`, or to its end: True when an epoch ended (its state is in
+        the history). The lock is held for one slice (SLICE_S) at a time, so Stop, Pause or Reset from another
+        script run wait at most that long, whatever the size of an epoch."""
+        end = time.perf_counter() + seconds
+        while True:
+            with self.lock:
+                if self.trainer is None or not self._move(Event.STEP):
+                    return False
+                ended = self.trainer.advance(min(SLICE_S, max(0.0, end - time.perf_counter())))
+                if ended:
+                    self.history.append(self.trainer.state)
+                    if self.trainer.done:
+                        self._move(Event.FINISH)
+            if ended or time.perf_counter() >= end:
+                return ended
 
     def train_for(self, seconds: float) -> None:
         """Train epochs until `seconds` have passed, or the run ends."""
         end = time.perf_counter() + seconds
         while self._status == Status.RUNNING:
-            self.step()
+            self.advance(max(0.0, end - time.perf_counter()))
             if time.perf_counter() >= end:
                 break
+
+    def begin_step(self, seconds: float = STEP_INLINE_S) -> None:
+        """The Step button: pause, then train to the end of the epoch under way. What `seconds` does not finish is
+        left to the live loop (`stepping`), which draws between slices, so a click can still stop a long epoch."""
+        self.pause()
+        with self.lock:
+            self.stepping = self._status == Status.PAUSED
+        if self.stepping and self.advance(seconds):
+            self.stepping = False
+
+    @property
+    def epoch_progress(self) -> float:
+        """How far the epoch under way has got (0 to 1): for a long epoch's status line."""
+        return self.trainer.in_epoch if self.trainer else 0.0
 
     def pause(self) -> None:
         with self.lock:

@@ -15,12 +15,26 @@ so an update the browser skips (it draws the newest) loses nothing; and no updat
 has left the server (Streamlit's queue keeps only the newest message per element). A key frame goes out on a
 script run's first draw, at least every KEYFRAME_S, and whenever anything but the arrays' tails changed.
 
-plotly.js never comes from a CDN: the installed `plotly` package's copy is served by this server (`static/`).
+plotly.js never comes from a CDN: this server serves the installed `plotly` package's file, and the page tries two
+addresses in turn (`plotly_urls`, which travel in the loader):
+1. `app/static/plotly.min.js`: a copy that `ensure_plotly_js` writes into `static/` at startup (atomically, mode
+   0644: readable by any user, since the server may run as another user than the one who wrote it), listed only
+   when this process could write it or read a good one there.
+2. the package's own directory, without a copy: registered as a v1 component's files
+   (`components.declare_component(path=...)`, never drawn; `serve_plotly_dir`), which Streamlit serves at
+   `component/linviz_app.live_chart.plotly_js/plotly.min.js` (under server.baseUrlPath when one is set). It needs
+   no write: a read-only install, or a `static/` whose copy another user wrote and this one cannot read, still
+   draws its charts.
+The static copy comes first because it is cheaper (measured): Streamlit sends it with Last-Modified and an ETag, so
+a reloaded page takes it from the browser's cache, while the component's file, sent without them, is downloaded
+again (1.5 MB gzipped) on every page load. A chart whose plotly.js failed to load says so, and its next update tries
+again (static/live_chart.js).
 """
 import base64
 import filecmp
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -30,6 +44,8 @@ from pathlib import Path
 import numpy as np
 import plotly
 import streamlit as st
+import streamlit.components.v1 as components
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from linviz_app import presenter
 from linviz_app.st_internals import all_sent, reuse_key
@@ -45,29 +61,66 @@ _SEQ = count(1)
 
 
 def ensure_plotly_js() -> Path | None:
-    """Place the installed plotly.min.js where the server serves it (once; again after a plotly upgrade). None when
-    it cannot be written (a read-only install): the charts then use the copy Streamlit's page loads itself."""
-    target = STATIC / "plotly.min.js"
+    """Place the installed plotly.min.js where the server serves it (static/, at app/static/), readable by any user
+    (0644), once; again after a plotly upgrade, or when the copy there is unreadable or not readable by all (another
+    user's, or one an older version wrote 0600). Written under a temporary name of its own and renamed: servers
+    starting at once don't clash, and a browser never gets half a file. None when no copy this process can read is
+    there and none can be written (a read-only install): the charts then load the package's own file (plotly_urls)."""
+    target = STATIC / PLOTLY_JS.name
     try:
-        if target.exists() and filecmp.cmp(target, PLOTLY_JS, shallow=False):
+        if target.stat().st_mode & 0o444 == 0o444 and filecmp.cmp(target, PLOTLY_JS, shallow=False):
             return target
-        with PLOTLY_JS.open("rb") as src, tempfile.NamedTemporaryFile(dir=STATIC, suffix=".tmp", delete=False) as tmp:
-            shutil.copyfileobj(src, tmp)  # a temporary name of its own: servers starting at once don't clash
-        Path(tmp.name).replace(target)  # atomic: a browser never gets half a file
+    except OSError:
+        pass  # none yet, or unreadable: written anew below if static/ lets this process
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=STATIC, prefix=PLOTLY_JS.name + ".", suffix=".tmp")
+        with os.fdopen(fd, "wb") as out, PLOTLY_JS.open("rb") as src:
+            shutil.copyfileobj(src, out)
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600: only this user could read it, and the server may be another
+        os.replace(tmp, target)  # atomic
+        tmp = None
     except OSError:
         return None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
     return target
 
 
-def loader_js() -> str:
+def plotly_urls(served: Path | None) -> list[str]:
+    """Where the page loads plotly.js from, tried in turn, relative to the page: the static copy if `served`
+    (ensure_plotly_js's answer), then the package's own file (the component PLOTLY_DIR). The plotly version in the
+    query: a browser that cached another version's file fetches it again."""
+    v = f"?v={plotly.__version__}"
+    package = f"component/{PLOTLY_DIR}/{PLOTLY_JS.name}{v}"
+    return ([f"app/static/{served.name}{v}"] if served is not None else []) + [package]
+
+
+def loader_js(urls: list[str] | None = None) -> str:
     """The component's inline code, which Streamlit sends with every update: a few lines that import the real code
-    (static/live_chart.js, ~3 KB) once per page. Its content hash in the address: a changed file is fetched again."""
+    (static/live_chart.js, ~5 KB) once per page and give it plotly.js's addresses (`urls`, plotly_urls' by default).
+    Its content hash in the address: a changed file is fetched again."""
     version = hashlib.sha256(CHART_JS.read_bytes()).hexdigest()[:12]
+    urls = PLOTLY_URLS if urls is None else urls
     return (f'const code = import(new URL("app/static/live_chart.js?v={version}", document.baseURI).href);\n'
-            "export default async function (component) { return (await code).default(component); }\n")
+            f"const plotly = {json.dumps(urls, separators=(',', ':'))};\n"
+            "export default async function (component) { return (await code).default(component, plotly); }\n")
 
 
-ensure_plotly_js()
+def serve_plotly_dir() -> None:
+    """Have this server serve the plotly package's own directory (PLOTLY_DIR), as a v1 component's files (never
+    drawn). Streamlit registers a component only in a script run: this module's import is in the page's first one,
+    and if it was not (outside a server, nothing to register), the first chart drawn registers it."""
+    global _plotly_dir
+    if _plotly_dir is None and get_script_run_ctx(suppress_warning=True) is not None:
+        _plotly_dir = components.declare_component("plotly_js", path=PLOTLY_JS.parent)  # named PLOTLY_DIR
+
+
+PLOTLY_DIR = f"{__name__}.plotly_js"  # the component's name as Streamlit makes it: its module's, then its own
+_plotly_dir = None  # the component, once registered
+serve_plotly_dir()
+PLOTLY_URLS = plotly_urls(ensure_plotly_js())
 _component = st.components.v2.component("linviz_live_chart", js=loader_js(), isolate_styles=False)
 
 
@@ -231,5 +284,6 @@ def live_chart(slot, fig, key: str, uirevision: str) -> None:
     sender = senders.setdefault(key, Sender())
     again = reuse_key(key)
     payload = {**sender.payload(fig, key_frame=not again, gone=all_sent()), "key": key}
+    serve_plotly_dir()
     with slot:
         _component(key=key, data=payload, height="content")

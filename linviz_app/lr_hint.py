@@ -7,12 +7,16 @@ import numpy as np
 import streamlit as st
 
 from linviz import RunConfig
+from linviz.errors import ConfigError
 from linviz.say import Msg
 from linviz_app.charts import short_number
 from linviz_app.i18n import t, tr
 from linviz_app.lr_charts import lr_band_figure
+from linviz_app.safe import md_escape
 from linviz_app.session import cached_analysis
 from linviz_app.widgets import KEY
+
+SMALLEST = float(np.nextafter(0.0, 1.0))  # 5e-324, the smallest positive float (subnormal)
 
 
 def use_lr(lr: float) -> None:
@@ -24,7 +28,11 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
     """Under the lr field: where this lr sits relative to the data's threshold, and a band of regimes."""
     if cfg is None or cfg.is_sweep:
         return
-    a = cached_analysis(cfg)
+    try:
+        a = cached_analysis(cfg)
+    except ConfigError as e:  # the server's memory is taken by others' runs: say so, the page goes on
+        st.caption(md_escape(tr(e.message)))
+        return
     r = a.classify(cfg.lr)
     # many weights fit: no epochs reach the true ones, only the fit training reaches
     to = Msg("page.hint.to_true" if a.determined else "page.hint.to_fit")
@@ -36,7 +44,7 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
         st.markdown(t(f"page.hint.estimate_{where}", **nums))
     elif finite:
         st.markdown(t("page.hint.exact", **nums, kind=r.kind, epochs=epochs))
-        lrs = np.geomspace(min(a.threshold * 1e-3, cfg.lr / 2), max(a.threshold * 3, cfg.lr * 2), 150)
+        lrs = band_lrs(cfg.lr, a.threshold)
         kinds = [x.kind for x in a.classify_many(lrs)]
         st.plotly_chart(lr_band_figure(lrs, kinds, cfg.lr, a.threshold), key="lr_band",
                         config={"displayModeBar": False})
@@ -48,6 +56,19 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
         st.caption(note[:1].upper() + note[1:])
     if a.notes:  # rank (many weights fit the samples), several stable ranges, estimates
         st.caption(t("page.hint.notes_sep").join(tr(n) for n in a.notes))
+
+
+def band_lrs(lr: float, threshold: float, n: int = 150) -> np.ndarray:
+    """The band's lrs: three decades below the threshold to 3x above it, widened to show `lr` inside. Any lr the
+    field allows, down to the smallest float (5e-324, whose half is 0: a geometric sequence cannot reach 0).
+
+    >>> lrs = band_lrs(5e-324, 6e-5)
+    >>> float(lrs[0]), float(lrs[-1].round(8))
+    (5e-324, 0.00018)
+    """
+    lo = max(min(threshold * 1e-3, lr / 2), SMALLEST)
+    hi = min(max(threshold * 3, lr * 2), 1e300)  # no overflow in the sequence's last power
+    return np.geomspace(lo, max(hi, lo), n)
 
 
 def _epochs_text(epochs: float, to: Msg) -> Msg | str:

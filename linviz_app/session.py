@@ -6,6 +6,9 @@ import streamlit as st
 
 from linviz import RunConfig
 from linviz.analysis import Analysis, analyze
+from linviz.checks import analysis_needed, dataset_needed
+from linviz.data import Dataset, make_dataset
+from linviz.memory import ledger
 from linviz_app.live import LiveRun
 from linviz_app.st_internals import widget_states_sent
 
@@ -43,16 +46,34 @@ def live_run() -> LiveRun:
 
 
 def cached_analysis(cfg: RunConfig) -> Analysis:
-    """The analysis of cfg's data and training, kept per session (it does not depend on lr)."""
+    """The analysis of cfg's data and training, kept per session (it does not depend on lr). Its memory is reserved
+    in the process's ledger while it runs: ConfigError (naming the field) when others hold too much."""
     key = cfg.replace(lr=1.0)
     cache = st.session_state.setdefault("analysis_cache", {})
     if key not in cache:
         if len(cache) >= ANALYSES_KEPT:
             cache.pop(next(iter(cache)))
-        cache[key] = analyze(cfg)
+        token = ledger().reserve(analysis_needed(cfg))  # counted while it works; what it keeps is small
+        try:
+            cache[key] = analyze(cfg)
+        finally:
+            ledger().release(token)
     return cache[key]
 
 
 def pinned_runs() -> list[dict]:
     """Finished runs the student pinned ({label, cfg, epoch, loss}): faint lines on the loss chart."""
     return st.session_state.get("pins", [])
+
+
+def drawn_data(cfg: RunConfig) -> Dataset:
+    """cfg's whole data set for a tab to draw before any run holds it (the landscape), its memory reserved in the
+    process's ledger for as long as it lives: ConfigError (naming the field) when others hold too much."""
+    token = ledger().reserve(dataset_needed(cfg))
+    try:
+        data = make_dataset(cfg)
+    except BaseException:
+        ledger().release(token)
+        raise
+    ledger().tie(token, data)
+    return data

@@ -5,12 +5,12 @@ come first served: its page says how many students are ahead of it, and it start
 place is free. A waiting session that stops waiting (Stop, Reset, a closed tab) leaves the line; one that is no
 longer heard of (it asks again every fraction of a second while it waits) is dropped after STALE_S.
 """
-import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
 
+from linviz import env
 from linviz.say import Msg
 
 STALE_S = 15.0  # a ticket not renewed this long belongs to a session that has gone: its place is given up
@@ -107,4 +107,19 @@ def waiting_message(ahead: int, busy: int) -> Msg:
 # students on time, 6 are about 2 s late, 8 miss; behind `serve`, 2 processes keep 12-16. Beyond 6, a student waits
 # in line (seeing how many are ahead) rather than making everyone late.
 PER_PROCESS = 6
-TRAINING_CAP = TrainingCap(int(os.environ.get("LINVIZ_MAX_TRAININGS", "0")) or PER_PROCESS)
+
+
+def cap_limit(environ=None) -> int:
+    """LINVIZ_MAX_TRAININGS, or PER_PROCESS when it is unset, 0, empty or not allowed (the page names a bad value:
+    linviz_app/safe.py).
+
+    >>> cap_limit({"LINVIZ_MAX_TRAININGS": "3"}), cap_limit({"LINVIZ_MAX_TRAININGS": "-1"}), cap_limit({})
+    (3, 6, 6)
+    """
+    try:
+        return env.MAX_TRAININGS.read(environ) or PER_PROCESS
+    except env.EnvError:
+        return PER_PROCESS
+
+
+TRAINING_CAP = TrainingCap(cap_limit())

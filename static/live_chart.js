@@ -2,7 +2,31 @@
 // so the user's zoom, pan and legend clicks survive (layout.uirevision). An update carries a key frame (the whole
 // figure) or, per array, how many values of the key frame stay and the new tail; key frames are kept per chart
 // key, across remounts. Loaded once per page from this server (the component's inline code is a small loader).
-// plotly.js: the page's if loaded, else once from this server (app/static/plotly.min.js, the plotly package's).
+// plotly.js: the page's if loaded, else once per page from this server: the addresses the loader passes
+// (live_chart.py's plotly_urls: the static copy, then the plotly package's own file), tried in turn. A failure is
+// not kept: the chart says why, and its next update tries again (at most once a second), then replaces the text.
+const RETRY_MS = 1000;
+const script = (url) => new Promise((resolve, reject) => {
+  const s = document.createElement("script");
+  s.src = new URL(url, document.baseURI).href;
+  s.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error(url)));
+  s.onerror = () => { s.remove(); reject(new Error(url)); };
+  document.head.appendChild(s);
+});
+const loadPlotly = (urls) => { // one attempt at a time for all the page's charts
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__linvizPlotly) {
+    const wait = (window.__linvizPlotlyFailed || 0) + RETRY_MS - Date.now();
+    let p = wait > 0 ? new Promise((r) => setTimeout(r, wait)).then(() => Promise.reject()) : Promise.reject();
+    for (const url of urls) p = p.catch(() => script(url));
+    window.__linvizPlotly = p.catch(() => {
+      window.__linvizPlotly = null; // forgotten: the next update tries again
+      window.__linvizPlotlyFailed = Date.now();
+      throw new Error(`plotly.js could not load from ${urls.join(" or ")}`);
+    });
+  }
+  return window.__linvizPlotly;
+};
 const decode = (o) => {
   if (o && o.bdata !== undefined) {
     const b = atob(o.bdata), u = new Uint8Array(b.length);
@@ -20,7 +44,7 @@ const join = (a, d) => { // d: [keep, base64 tail] (the key frame's dtype), or a
   out.set(a.subarray(0, d[0])); out.set(tail, d[0]);
   return out;
 };
-export default function (component) {
+export default function (component, plotlyUrls = ["app/static/plotly.min.js"]) {
   const { data, parentElement } = component;
   if (!data) return;
   let div = parentElement.querySelector(".linviz-live-chart");
@@ -53,22 +77,14 @@ export default function (component) {
     });
   }
   div.style.height = (layout.height || 450) + "px";
-  if (!window.__linvizPlotly) {
-    window.__linvizPlotly = new Promise((resolve, reject) => {
-      if (window.Plotly) return resolve(window.Plotly);
-      const s = document.createElement("script");
-      s.src = new URL("app/static/plotly.min.js", document.baseURI).href;
-      s.onload = () => resolve(window.Plotly);
-      s.onerror = () => reject(new Error("plotly.js could not load from app/static/plotly.min.js"));
-      document.head.appendChild(s);
-    });
-  }
   div.__next = { traces, layout }; // drawn at the next animation frame; a newer update replaces it unseen
   if (div.__waiting) return;
   div.__waiting = true;
-  window.__linvizPlotly.then((Plotly) => requestAnimationFrame(() => {
+  loadPlotly(plotlyUrls).then((Plotly) => requestAnimationFrame(() => {
     const { traces, layout } = div.__next;
     div.__waiting = false;
+    if (div.__failed) div.textContent = ""; // the error text gives way to the chart
+    div.__failed = false;
     Plotly.react(div, traces, layout, { displaylogo: false, responsive: true });
-  })).catch((e) => { div.__waiting = false; div.textContent = String(e); });
+  })).catch((e) => { div.__waiting = false; div.__failed = true; div.textContent = String(e); });
 }

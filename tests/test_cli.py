@@ -1,4 +1,6 @@
 """`python -m linviz`: the tutorial's output format, --json, and exit codes."""
+import contextlib
+import io
 import json
 import re
 import signal
@@ -160,6 +162,81 @@ def test_a_closed_pipe_ends_quietly():
     assert json.loads(first)["epoch"] == 0
     assert err == ""
     assert producer.returncode == 141
+
+
+CLOSED_OR_FULL = {  # the issue: `python -m linviz --epochs 5 >&-` was an AttributeError traceback
+    "train >&-": ("--epochs 5 >&-", "standard output is closed"),
+    "train > /dev/full": ("--epochs 5 > /dev/full", "No space left on device"),
+    "analyze >&-": ("analyze --epochs 5 >&-", "standard output is closed"),
+    "help >&-": ("--help >&-", "standard output is closed"),
+}
+
+
+@pytest.fixture(scope="module")
+def closed_or_full():
+    def shell(line):
+        return subprocess.run(["bash", "-c", f'"{sys.executable}" -m linviz {line}'], check=False, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+    with ThreadPoolExecutor(len(CLOSED_OR_FULL)) as pool:
+        return dict(zip(CLOSED_OR_FULL, pool.map(shell, [line for line, _ in CLOSED_OR_FULL.values()])))
+
+
+@pytest.mark.parametrize("case", CLOSED_OR_FULL)
+def test_a_closed_or_full_stdout_is_one_line_and_status_74(case, closed_or_full):
+    out, why = closed_or_full[case], CLOSED_OR_FULL[case][1]
+    assert out.returncode == 74, out.stderr
+    assert out.stderr == f"linviz: cannot write the output: {why}\n"
+
+
+class FullStream(io.StringIO):
+    def write(self, text):
+        raise OSError(28, "No space left on device")
+
+
+@pytest.fixture
+def sigint_kept():
+    """run() ignores Ctrl-C once its status is decided: put the handler back (a child process inherits an ignored
+    SIGINT, and the Ctrl-C tests' children would not stop)."""
+    handler = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, handler)
+
+
+@pytest.mark.parametrize("argv", [["--epochs", "2"], ["--epochs", "2", "--json"], ["analyze"], ["--help"]])
+@pytest.mark.parametrize("stdout", [None, FullStream()], ids=["closed", "full"])
+@pytest.mark.usefixtures("sigint_kept")
+def test_run_in_process_with_a_closed_or_full_stdout(argv, stdout, capsys):
+    from linviz.cli import run as run_cli
+    with contextlib.redirect_stdout(stdout):
+        assert run_cli(argv) == 74
+    assert_one_line_without_traceback(capsys.readouterr().err)
+
+
+@pytest.mark.usefixtures("sigint_kept")
+def test_bad_input_with_a_closed_stdout_is_still_bad_input(capsys):
+    from linviz.cli import run as run_cli
+    with contextlib.redirect_stdout(None):
+        assert run_cli(["--epochs", "0"]) == 2  # nothing to write: the status says what was wrong
+    assert "Epochs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value, status", [("maybe", 2), ("2", 2), ("", 0), ("0", 0), ("off", 0), ("1", 0),
+                                           ("true", 0), (" ON ", 0)])
+def test_linviz_debug_is_checked_before_anything(value, status, monkeypatch, capsys):
+    monkeypatch.setenv("LINVIZ_DEBUG", value)
+    assert main(["--epochs", "1"]) == status
+    if status:
+        err = capsys.readouterr().err
+        assert_one_line_without_traceback(err)
+        assert err.startswith(f"linviz: The environment variable LINVIZ_DEBUG is '{value}': use 1/true/yes/on")
+
+
+def test_linviz_debug_0_no_longer_shows_the_traceback(monkeypatch, capsys):
+    from linviz import cli
+
+    monkeypatch.setattr(cli, "analysis_text", lambda cfg: 1 / 0)
+    monkeypatch.setenv("LINVIZ_DEBUG", "0")  # it once meant on: any text did
+    assert main(["analyze"]) == 4
 
 
 def _interrupt_once(cmd, ready, delay=0.0):

@@ -1,7 +1,11 @@
 import numpy as np
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import configs
 
 from linviz import RunConfig, make_dataset
+from linviz import data as data_mod
 
 
 def test_tutorial_data_shape_range_and_exact_targets():
@@ -63,3 +67,42 @@ def test_standardised_features_and_weights_back_in_raw_units():
     w_model = np.array(cfg.true_weights) * d.scale  # what a perfect model learns on the scaled data
     np.testing.assert_allclose(d.X @ w_model, d.y, rtol=0, atol=1e-2)
     np.testing.assert_allclose(d.to_original(w_model), cfg.true_weights)
+
+
+@settings(deadline=None)
+@given(cfg=configs(max_cells=3000), rows=st.integers(1, 3000), block=st.integers(1, 50))
+def test_the_first_rows_are_the_whole_data_sets_first_rows(cfg, rows, block):
+    """data.first_rows (what the analysis of a data set too large to hold reads) keeps exactly make_dataset's first
+    training samples, in blocks of any size; a standardised set's mean and scale agree to rounding (sums vs NumPy's
+    pairwise mean). The oracle: make_dataset itself, drawn whole."""
+    rows = min(rows, cfg.n_train)
+    old, data_mod.STREAM_VALUES = data_mod.STREAM_VALUES, block
+    try:
+        first = data_mod.first_rows(cfg, rows)
+    finally:
+        data_mod.STREAM_VALUES = old
+    whole = make_dataset(cfg)
+    assert first.n_train == cfg.n_train == len(whole.y) and first.X.shape == (rows, cfg.n_weights)
+    assert first.X_test is None
+    np.testing.assert_allclose(first.scale, whole.scale, rtol=1e-9)
+    if cfg.standardize:
+        np.testing.assert_allclose(first.X, whole.X[:rows], rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(first.y, whole.y[:rows], rtol=1e-5, atol=1e-4 * (1 + np.abs(whole.y[:rows]).max()))
+    else:
+        np.testing.assert_array_equal(first.X, whole.X[:rows])
+        np.testing.assert_array_equal(first.y, whole.y[:rows])
+
+
+def test_the_analysis_of_a_huge_data_set_never_draws_it_whole(monkeypatch):
+    """/?samples=10000000&weights=<30 ones> drew 2.4 GB of features just to open the page (the lr hint analyses the
+    data): the analysis reads only the first rows its spectrum needs, so only those are kept."""
+    from linviz.analysis import analyze
+    from linviz.analysis_cost import spectrum_rows
+    cfg = RunConfig(n_samples=10_000_000, true_weights=(1.0,) * 30)
+    kept = []
+    real = data_mod.first_rows
+    monkeypatch.setattr(data_mod, "first_rows", lambda c, r: kept.append(r) or real(c, r))
+    a = analyze(cfg)
+    assert kept == [spectrum_rows(cfg.n_train, 30)] and kept[0] < cfg.n_samples / 5
+    assert not a.exact and any("first 1,110,991 of 10,000,000" in n for n in a.notes)
+    assert 0 < a.threshold < a.safe_lr * 1e6 and a.safe_lr <= 1 / (30 * 100**2)  # the feature range's bound

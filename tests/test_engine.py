@@ -4,6 +4,7 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+import torch
 from oracle import mse64, reference_train
 
 from linviz import RunConfig, Trainer, make_dataset, train
@@ -184,3 +185,42 @@ def test_a_rejected_lr_change_leaves_the_run_as_it_was():
     with pytest.raises(ValueError):
         t.set_lr((1e-5, 2e-5))
     assert t.cfg.lr == 1e-5
+
+
+@pytest.mark.parametrize("optimizer,batch,shuffle", [("sgd", 1, False), ("sgd", 3, True), ("momentum", 1, False),
+                                                      ("adam", 1, True), ("adam", 7, False)])
+def test_an_epoch_trained_in_slices_is_the_epoch_trained_at_once(optimizer, batch, shuffle, monkeypatch):
+    """advance() in the smallest slices (one chunk, one block of steps) gives bit for bit what step() gives: Stop and
+    Pause may cut a long epoch anywhere (issue 24)."""
+    from linviz import updates
+    monkeypatch.setattr(updates.Batches, "BLOCK", 3)  # many slices per epoch even on small data
+    monkeypatch.setattr(updates.Batches, "CACHED_STEPS", 5)  # and the steps made block by block
+    monkeypatch.setattr(Trainer, "SGD_SLICE", 1)  # a chunk of 128 samples a slice
+    cfg = RunConfig(n_samples=2000, optimizer=optimizer, batch_size=batch, shuffle=shuffle, lr=1e-6, epochs=3)
+    whole, sliced = Trainer(cfg), Trainer(cfg)
+    slices = 0
+    for _ in range(3):
+        whole.step()
+        while not sliced.advance(0.0):  # one slice at a time
+            slices += 1
+            assert 0 < sliced.in_epoch < 1 and sliced.state.epoch == whole.state.epoch - 1  # mid-epoch: last state
+        assert sliced.in_epoch == 0
+        np.testing.assert_array_equal(sliced.state.weights, whole.state.weights)
+        np.testing.assert_array_equal(sliced.state.last_loss, whole.state.last_loss)
+        assert sliced.steps == whole.steps
+    assert slices > 3 * 10
+
+
+def test_a_long_epoch_of_one_sample_steps_is_made_a_block_at_a_time():
+    """Momentum and Adam at batch 1 kept a view per step for the whole epoch (2.3 GB for 1M samples); now a block of
+    steps exists at a time, the same steps in the same order."""
+    from linviz import updates
+    X, y = torch.arange(20.0).reshape(10, 2), torch.arange(10.0)
+    plan = updates.Batches(X, y, 3)
+    assert len(plan) == 4 and plan._kept is not None
+    big = updates.Batches(torch.zeros(updates.Batches.CACHED_STEPS + 1, 2), torch.zeros(updates.Batches.CACHED_STEPS + 1), 1)
+    assert big._kept is None
+    steps = plan.block(1, 3)
+    assert [s.x.tolist() for s in steps] == [X[3:6].tolist(), X[6:9].tolist()]
+    assert [s.neg_y.tolist() for s in steps] == [[[-3.0, -4.0, -5.0]], [[-6.0, -7.0, -8.0]]]
+    assert [s.coef for s in plan.block(0, 4)] == [2 / 3, 2 / 3, 2 / 3, 2.0]  # the short last batch

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from linviz import RunConfig, engine
+from linviz import RunConfig
 from linviz.errors import ConfigError
 from linviz_app import live as live_module
 from linviz_app.live import TRANSITIONS, Event, LiveRun, Status
@@ -140,9 +140,40 @@ def test_a_run_the_machine_refuses_at_start_keeps_the_current_run_and_says_why(m
     def refuse(cfg):
         raise ConfigError("n_samples", cfg.n_samples, "not enough memory now.")
 
-    monkeypatch.setattr(engine, "check_machine", refuse)  # memory taken between the sidebar's check and the click
+    monkeypatch.setattr(live_module, "check_machine", refuse)  # memory taken between the sidebar's check and the click
     live.start(RunConfig(epochs=5))
     assert live.cfg == RunConfig(epochs=3)
     assert live.state.epoch == 1
     assert "could not start" in live.notice
     assert "not enough memory now" in live.notice
+
+
+def test_a_run_that_does_not_fit_beside_the_others_is_refused_in_words_and_the_current_run_stays(monkeypatch):
+    """The process's memory ledger (linviz/memory.py): one budget for every session. A run that fits the machine
+    alone but not beside what other students hold is refused, naming Samples; replacing one's own run counts the
+    memory it gives back; a run's reservation ends with its trainer."""
+    import gc
+
+    from linviz.checks import memory_needed
+    from linviz.memory import Ledger
+    book = Ledger(budget=memory_needed(RunConfig(n_samples=20_000)) * 3 // 2)
+    monkeypatch.setattr(live_module, "ledger", lambda: book)
+    import linviz.memory as memory_module
+    monkeypatch.setattr(memory_module, "rss", lambda: book.base)  # count reservations only: RSS is the test's own
+    a, b = LiveRun(), LiveRun()
+    a.start(RunConfig(n_samples=20_000, epochs=2))
+    assert book.held == memory_needed(RunConfig(n_samples=20_000))
+    b.start(RunConfig(n_samples=20_000, epochs=2))  # does not fit beside a's
+    assert b.trainer is None and b.status == Status.IDLE
+    assert "could not start" in b.notice and "This server is shared" in b.notice
+    b.start(RunConfig(epochs=2))  # a small one does
+    assert b.status == Status.RUNNING
+    a.start(RunConfig(n_samples=19_000, epochs=2))  # replacing a's own run: its memory is given back first
+    assert a.status == Status.RUNNING and a.cfg.n_samples == 19_000
+    assert book.held == memory_needed(RunConfig(n_samples=19_000)) + memory_needed(RunConfig(epochs=2))
+    a.reset()
+    gc.collect()
+    assert book.held == memory_needed(RunConfig(epochs=2))  # a's reservation ended with its trainer
+    del b
+    gc.collect()
+    assert book.held == 0  # a closed page: its LiveRun is collected, and its reservation with it

@@ -2,8 +2,19 @@
 them), the key frames and tails that keep updates small, and drawing one key many times in a script run.
 Reference values come from the History view the figure was built from. The live loop's helpers: test_live_loop.py."""
 import json
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
+import plotly
+import pytest
 from helpers_figures import arr
 from helpers_page import app, charts
 from hypothesis import given
@@ -15,6 +26,7 @@ from linviz_app import live_chart
 from linviz_app.charts import MAX_POINTS, loss_figure, weights_figure
 from linviz_app.live_chart import KEYFRAME_S, SETTLE_S, Sender, decode, figure_dict, kept
 
+ROOT = Path(__file__).resolve().parents[1]
 CFG = RunConfig(true_weights=(2.0, 3.0, 4.0, 7.0), epochs=12)
 
 
@@ -148,9 +160,101 @@ def test_plotly_js_and_the_charts_code_are_served_by_this_server_not_a_cdn():
     assert served.parent.name == "static"
     assert served.read_bytes() == live_chart.PLOTLY_JS.read_bytes()
     loader = live_chart.loader_js()  # what travels with every update: a few lines, not the chart code
-    assert len(loader) < 300
+    assert len(loader) < 400
     assert 'import(new URL("app/static/live_chart.js?v=' in loader
     assert "cdn" not in (loader + live_chart.CHART_JS.read_text()).lower()
+    # plotly.js's addresses, tried in turn by the page: the static copy, then the package's own file
+    assert json.dumps(live_chart.plotly_urls(served), separators=(",", ":")) in loader
+    v = plotly.__version__
+    assert live_chart.plotly_urls(served) == [f"app/static/plotly.min.js?v={v}",
+                                              f"component/linviz_app.live_chart.plotly_js/plotly.min.js?v={v}"]
+    assert live_chart.plotly_urls(None) == [f"component/linviz_app.live_chart.plotly_js/plotly.min.js?v={v}"]
+
+
+def test_the_static_copy_is_readable_by_any_user_replaces_an_unreadable_one_and_is_renamed_into_place(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr(live_chart, "STATIC", tmp_path)
+    target = tmp_path / "plotly.min.js"
+    old_mask = os.umask(0o077)  # a strict umask makes no difference: the copy is for the server, whoever runs it
+    try:
+        for before in (None, 0o600, "other"):  # none yet; one an older version wrote (0600); an older plotly's
+            if before == 0o600:
+                shutil.copyfile(live_chart.PLOTLY_JS, target)
+                target.chmod(0o600)
+            elif before == "other":
+                target.write_text("// plotly.js 1.0")
+                target.chmod(0o644)
+            assert live_chart.ensure_plotly_js() == target
+            assert stat.S_IMODE(target.stat().st_mode) == 0o644, before
+            assert target.read_bytes() == live_chart.PLOTLY_JS.read_bytes()
+            inode = target.stat().st_ino
+            assert live_chart.ensure_plotly_js() == target and target.stat().st_ino == inode  # a good copy stays
+            target.unlink()
+        with ThreadPoolExecutor(4) as pool:  # servers starting at once: each writes a name of its own, then renames
+            assert set(pool.map(lambda _: live_chart.ensure_plotly_js(), range(4))) == {target}
+    finally:
+        os.umask(old_mask)
+    assert [p.name for p in tmp_path.iterdir()] == ["plotly.min.js"]  # no temporary file left behind
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert target.read_bytes() == live_chart.PLOTLY_JS.read_bytes()
+
+
+AS_ANOTHER_USER = """
+import json, sys
+from pathlib import Path
+from linviz_app import live_chart
+live_chart.STATIC = Path(sys.argv[1])
+served = live_chart.ensure_plotly_js()
+print(json.dumps([served and str(served), live_chart.plotly_urls(served)]))
+"""
+
+
+@pytest.mark.parametrize("copy", ["none", "unreadable"])
+def test_a_read_only_static_dir_that_another_user_wrote_needs_no_copy_the_package_serves_plotly_js(copy):
+    """static/ read-only, with no copy or one its server's user cannot read (another user's 0600): no copy is
+    written, none is served, and the page loads the plotly package's own file. As `nobody` when this test is root
+    (root may write anywhere); else as this user, with a copy of mode 0 for an unreadable one."""
+    where = Path(tempfile.mkdtemp(prefix="linviz-static-"))  # not pytest's tmp_path: nobody cannot reach it
+    static = where / "static"
+    try:
+        static.mkdir()
+        if copy == "unreadable":
+            shutil.copyfile(live_chart.PLOTLY_JS, static / "plotly.min.js")
+            (static / "plotly.min.js").chmod(0o600 if os.geteuid() == 0 else 0)
+        where.chmod(0o755)
+        static.chmod(0o555)
+        before = sorted(p.name for p in static.iterdir())
+        user = []
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            assert shutil.which("setpriv"), "setpriv (util-linux) runs this test's import as nobody"
+            user = ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"]
+        out = subprocess.run([*user, sys.executable, "-c", AS_ANOTHER_USER, str(static)], cwd=ROOT, check=False,
+                             text=True, capture_output=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        assert out.returncode == 0, out.stderr[-2000:]
+        served, urls = json.loads(out.stdout.splitlines()[-1])
+        assert served is None
+        assert urls == [f"component/{live_chart.PLOTLY_DIR}/plotly.min.js?v={plotly.__version__}"]
+        assert sorted(p.name for p in static.iterdir()) == before  # nothing written, nothing left behind
+    finally:
+        static.chmod(0o755)
+        shutil.rmtree(where)
+
+
+def test_the_package_directory_is_declared_under_the_name_its_address_uses(monkeypatch):
+    """Streamlit serves a v1 component's files at component/<its module>.<its name>/<file>; the page's address for
+    the package's own plotly.min.js (plotly_urls) counts on that name. Registered once, in a script run."""
+    monkeypatch.setattr(live_chart, "_plotly_dir", None)
+    monkeypatch.setattr(live_chart, "get_script_run_ctx", lambda **_: None)
+    live_chart.serve_plotly_dir()  # outside a script run: nothing to register with
+    assert live_chart._plotly_dir is None
+    monkeypatch.setattr(live_chart, "get_script_run_ctx", lambda **_: object())
+    live_chart.serve_plotly_dir()
+    component = live_chart._plotly_dir
+    assert component.name == live_chart.PLOTLY_DIR == "linviz_app.live_chart.plotly_js"
+    assert Path(component.abspath) == live_chart.PLOTLY_JS.parent
+    live_chart.serve_plotly_dir()
+    assert live_chart._plotly_dir is component  # once
 
 
 def test_settings_with_numpy_scalars_and_zero_dimensional_arrays_travel_as_plain_json():

@@ -114,6 +114,30 @@ def test_a_port_in_use_is_one_line_naming_the_flag():
     assert "--address" in one_line_error(serve_cli("--address", "no.such.host.invalid", "--haproxy", sys.executable), 2)
 
 
+def test_a_bad_environment_variable_or_log_dir_is_one_line_before_anything_starts(tmp_path):
+    """The issue: serve passed LINVIZ_MAX_TRAININGS=-1 on to its processes (Train waited forever), and a --log-dir
+    that is a file, or in /proc, was a traceback. (Generated: tests/test_serve_properties.py, test_env_properties.py.)"""
+    hall = ["--no-proxy", "--processes", "1", "--address", "127.0.0.1", "--port", str(free_port())]
+    for name, value in [("LINVIZ_MAX_TRAININGS", "-1"), ("LINVIZ_MAX_TRAININGS", "abc"), ("LINVIZ_MEMORY_MB", "x"),
+                        ("LINVIZ_DEBUG", "maybe")]:
+        err = one_line_error(serve_cli(*hall, env={name: value}), 2)
+        assert f"The environment variable {name} is '{value}'" in err
+    (tmp_path / "a-file").write_text("")
+    for log_dir, why in [(tmp_path / "a-file", "a-file': not a directory"), (tmp_path / "a-file" / "sub", "sub': "),
+                         ("/proc", "'/proc': cannot write in it"), ("/proc/x", "'/proc/x': cannot write in '/proc'")]:
+        err = one_line_error(serve_cli(*hall, "--log-dir", str(log_dir)), 2)
+        assert err.startswith("linviz serve: --log-dir '") and why in err
+
+
+@pytest.mark.parametrize("redirect, why", [(">&-", "standard output is closed"),
+                                           ("> /dev/full", "No space left on device")])
+def test_help_to_a_closed_or_full_stdout_is_one_line_and_status_74(redirect, why):
+    out = subprocess.run(["bash", "-c", f'"{sys.executable}" -m linviz serve --help {redirect}'], check=False,
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 74, out.stderr
+    assert out.stderr == f"linviz serve: cannot write the output: {why}\n"
+
+
 def test_serve_imports_neither_torch_nor_streamlit_nor_plotly():
     code = ("import sys, linviz.serve\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('torch', 'streamlit', 'plotly')]\n"

@@ -12,9 +12,9 @@ import pytest
 from helpers_figures import arr
 from helpers_page import app, charts, open_tab, texts, train
 
-from linviz import engine
 from linviz.errors import ConfigError
 from linviz.sweeps import sweep_csv, sweep_json
+from linviz_app import live as live_module
 from linviz_app.training_cap import TRAINING_CAP
 
 LRS = "1e-5, 3e-5, 9e-5"
@@ -168,7 +168,7 @@ def test_a_ladder_the_machine_refuses_as_it_starts_keeps_the_run_on_screen_and_s
         if cfg.is_sweep:
             raise ConfigError("n_samples", cfg.n_samples, "not enough memory now.")
 
-    monkeypatch.setattr(engine, "check_machine", refuse_sweeps)
+    monkeypatch.setattr(live_module, "check_machine", refuse_sweeps)
     at.button(key="btn_ladder").click().run()
     assert not at.exception
     assert "ladder" not in at.session_state

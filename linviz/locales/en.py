@@ -91,13 +91,25 @@ STRINGS = {
     "core.config.batch_too_big_split": ("It can be at most the number of training samples ({n_train:,}): {name} {n:,} "
                                         "less the {n_test:,} that {test_name} {fraction} holds out."),
     # checks.py: what this machine can run
-    "core.checks.memory": ("{n:,} samples x {d:,} weights ({name}) need about {need:.1f} GiB, but only {have:.1f} GiB "
-                           "of memory is free. Use fewer samples or weights."),
+    "core.checks.memory": ("{n:,} samples x {d:,} weights ({name}) need about {need:.1f} GiB, but one setting may use "
+                           "at most {have:.1f} GiB of this server's memory. Use fewer samples or weights."),
+    "core.memory.full": ("This server is shared: the runs and analyses of everyone on it use {use:.1f} GiB of its {budget:.1f} "
+                         "GiB, and this needs {need:.1f} GiB more. Use fewer samples or weights, or try again when a "
+                         "run has ended."),
     "core.checks.device": "Not available here: {why}. Available: auto, {devices}.",
     # devices.py: why a device is not offered
     "core.device.no_cuda": "no CUDA GPU here (or a CPU-only PyTorch build)",
     "core.device.needs_mac": "needs an Apple-silicon Mac",
     "core.device.unknown": "unknown device {name}",
+    # environment variables (linviz/env.py): one line naming the variable and what it allows
+    "core.env.bad": "The environment variable {name} is {shown}: use {allowed}.",
+    "core.env.allowed.max_trainings": ("a whole number from 1 to {most:,} (trainings at once in each server process), "
+                                       "or 0 or nothing for the default ({default})"),
+    "core.env.allowed.memory_mb": ("a positive number of MiB (the memory each server process may use), or nothing for "
+                                   "the default: half of the machine's available memory"),
+    "core.env.allowed.debug": "{on} to show an internal error's traceback, or {off} or nothing not to",
+    "core.env.default.max_trainings": "{n} trainings at once per server process",
+    "core.env.default.memory_mb": "half of the machine's available memory",
     # query.py: links and flags
     "core.query.known": "Known settings: {keys}.",
     "core.query.kept": "{message} So {label} keeps {kept}.",
@@ -225,6 +237,9 @@ STRINGS = {
     "page.waiting_ahead": "Waiting for a free slot: {ahead} students ahead of you. Yours starts as soon as its turn comes.",
     "page.lost_run": ("The server process that ran your session stopped or was restarted (or this page was disconnected "
                       "for a while), so your run was lost. Press Train to start again."),
+    "page.env.bad": "{error} Until it is fixed, this server uses the default: {fallback}.",
+    "page.crashed": ("Something went wrong on the server, so this page stopped here. Reload the page to try again (the "
+                     "link keeps your settings); the server's log has the details for your teacher."),
     "page.experiment": "Experiment",
     "page.advanced": "Advanced",
     "page.preset": "Preset for a lecture",
@@ -254,6 +269,7 @@ STRINGS = {
     "page.status.sweep": "{n} learning rates",
     "page.status.paused": "paused",
     "page.status.stopped": "stopped",
+    "page.status.in_epoch": "epoch {epoch:,} is {pct}% trained (the charts show it when it ends)",
     "page.progress": "epoch {epoch:,} / {epochs:,}",
     "page.hint.estimate_below": ("Your lr is **{ratio} x** the divergence threshold, estimated at {threshold}: below "
                                  "it, so it should converge. This data is too large to work out how fast exactly; "

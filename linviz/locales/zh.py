@@ -91,13 +91,22 @@ STRINGS = {
     "core.config.batch_too_big_split": ("不能超过训练样本数（{n_train:,}）：{name}为 {n:,}，而{test_name}为 {fraction} 时要留出 {n_test:,} "
                                         "个测试样本。"),
     # checks.py
-    "core.checks.memory": ("{n:,} 个样本 × {d:,} 个权重（{name}）大约需要 {need:.1f} GiB 内存，但本机只有 {have:.1f} GiB "
-                           "可用。请减少样本数或权重个数。"),
+    "core.checks.memory": ("{n:,} 个样本 × {d:,} 个权重（{name}）大约需要 {need:.1f} GiB 内存，但在这台服务器上一个设置"
+                           "最多只能用 {have:.1f} GiB。请减少样本数或权重个数。"),
+    "core.memory.full": ("这台服务器是大家共用的：所有人的训练和分析已占用 {use:.1f} GiB（共 {budget:.1f} GiB），"
+                         "这次还需要 {need:.1f} GiB。请减少样本数或权重个数，或等别人的训练结束后再试。"),
     "core.checks.device": "本机不可用：{why}。可用的设备：auto, {devices}。",
     # devices.py
     "core.device.no_cuda": "本机没有 CUDA GPU，或安装的是仅支持 CPU 的 PyTorch",
     "core.device.needs_mac": "需要搭载 Apple 芯片的苹果电脑",
     "core.device.unknown": "未知设备 {name}",
+    # 环境变量（linviz/env.py）：一行说明是哪个变量、允许什么值
+    "core.env.bad": "环境变量 {name} 的值 {shown} 无效，应为：{allowed}。",
+    "core.env.allowed.max_trainings": "1 到 {most:,} 之间的整数（每个服务器进程同时进行的训练数），或用 0 或留空表示默认值（{default}）",
+    "core.env.allowed.memory_mb": "以 MiB 为单位的正数（每个服务器进程可用的内存），或留空使用默认值：本机可用内存的一半",
+    "core.env.allowed.debug": "{on} 表示显示内部错误的完整追踪信息，{off} 或留空表示不显示",
+    "core.env.default.max_trainings": "每个服务器进程同时进行 {n} 个训练",
+    "core.env.default.memory_mb": "本机可用内存的一半",
     # query.py
     "core.query.known": "可用的设置：{keys}。",
     "core.query.kept": "{message}因此{label}保持为 {kept}。",
@@ -210,6 +219,8 @@ STRINGS = {
     "page.waiting_ahead_one": "正在等待空闲名额：你前面还有 1 位同学。轮到你时会自动开始。",
     "page.waiting_ahead": "正在等待空闲名额：你前面还有 {ahead} 位同学。轮到你时会自动开始。",
     "page.lost_run": "运行你这次会话的服务器进程停止或重启了（或者这个页面断开连接太久），所以你的训练已丢失。请点击“训练”重新开始。",
+    "page.env.bad": "{error}在修正之前，服务器使用默认值：{fallback}。",
+    "page.crashed": "服务器出了点问题，页面只能停在这里。请刷新页面重试（链接里保留着你的设置）；详细信息已记录在服务器日志里，可以请老师查看。",
     "page.experiment": "实验设置",
     "page.advanced": "高级设置",
     "page.preset": "课堂预设",
@@ -234,6 +245,7 @@ STRINGS = {
     "page.status.sweep": "{n} 个学习率",
     "page.status.paused": "已暂停",
     "page.status.stopped": "已停止",
+    "page.status.in_epoch": "第 {epoch:,} 轮已训练 {pct}%（这一轮结束后图表才更新）",
     "page.progress": "第 {epoch:,} 轮，共 {epochs:,} 轮",
     "page.hint.estimate_below": ("你的学习率是发散阈值（估计为 {threshold}）的 **{ratio} 倍**：低于阈值，应当会收敛。"
                                  "这份数据太大，无法精确算出收敛有多快；训练一下看看吧。"),

@@ -6,6 +6,7 @@ the half-imported module (`AttributeError: partially initialized module 'pandas'
 still saying Running. linviz_app/preload.py now imports all of that once per process, before any page runs.
 """
 import re
+import time
 
 import pytest
 from browser_helpers import shot, wait_idle
@@ -50,3 +51,25 @@ def test_opening_every_tab_never_breaks_another_students_run(chromium, trial):
         finally:
             ctx_a.close()
             ctx_b.close()
+
+
+def test_stop_takes_effect_mid_epoch_on_a_million_sample_adam_run(open_page):
+    """One epoch of Adam over 1M samples at batch 1 is a million steps (20-60 s here). Stop used to wait for the epoch
+    to end (23-31 s measured); the epoch now trains in slices of a few ms, so Stop acts within a slice and the run
+    stops in its first epoch, with the status saying so. The latency is printed (timings belong in benchmarks)."""
+    page = open_page("?samples=1000000&optimizer=adam&batch_size=1&lr=1e-3&epochs=2")
+    click(page, "btn_train")
+    page.locator("[data-testid=stAlert]").filter(has_text="Running").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)  # well inside the first epoch
+    t0 = time.monotonic()
+    click(page, "btn_stop")
+    page.locator("[data-testid=stAlert]").filter(has_text="· stopped ·").wait_for(timeout=20_000)
+    latency = time.monotonic() - t0
+    wait_idle(page)
+    status = page.locator("[data-testid=stAlert]").filter(has_text=STATUS).first.inner_text()
+    assert epoch_on_screen(page) == 0, status  # stopped inside the first epoch, not at its end
+    assert not exceptions(page)
+    print(f"Stop on a 1M-sample Adam run: the page said stopped {latency:.2f} s after the click")
+    shot(page, "stop-1m-adam")
+    page.wait_for_timeout(1500)
+    assert epoch_on_screen(page) == 0  # and it really stopped
