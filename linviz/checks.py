@@ -67,6 +67,6 @@ def analysis_needed(cfg: RunConfig) -> int:
     rows = spectrum_rows(cfg.n_train, d)
     if rows >= cfg.n_train:
         data = dataset_needed(cfg)
-    else:  # first_rows: kept rows (int64 draw, float64, float32 and its float64 temporary), blocks, masks, sums
-        data = 32 * rows * d + 2 * 8 * 2**22 + 24 * n + (8 * n if cfg.n_test else 0)
+    else:  # first_rows: kept rows (float64, float32 and its float64 temporary), blocks, masks, sums, permutation
+        data = 24 * rows * d + 3 * 8 * 2**22 + 24 * n + (8 * n if cfg.n_test else 0)
     return data + analysis_memory(cfg)

@@ -94,19 +94,19 @@ def first_rows(cfg: RunConfig, rows: int) -> Dataset:
     last = int(keep[-1]) + 1
     whole_pass = cfg.noise_std > 0 or cfg.standardize  # the noise is drawn after all features; sums need them all
     rng = np.random.default_rng(cfg.seed)
-    heads, clean = [], []  # raw rows [0, last); each block's noiseless training targets (standardize)
-    sx, sxx = np.zeros(d), np.zeros(d)
+    X_keep, clean = np.empty((rows, d)), []  # the kept rows; each block's noiseless training targets (standardize)
+    sx, sxx, mid = np.zeros(d), np.zeros(d), (cfg.feature_min + cfg.feature_max) / 2
     for i in range(0, n, block):
         Xb = rng.integers(cfg.feature_min, cfg.feature_max + 1, size=(min(block, n - i), d))
-        if i < last:
-            heads.append(Xb[: last - i])
-        if cfg.standardize:
+        if i < last:  # the block's kept rows, straight to their place (test rows in between are never kept)
+            sel = keep[(keep >= i) & (keep < i + len(Xb))]
+            X_keep[np.searchsorted(keep, sel)] = Xb[sel - i]
+        if cfg.standardize:  # sums of x - mid: no cancellation when features are large and close together
             Xt = Xb[train[i:i + len(Xb)]].astype(np.float64)
-            sx, sxx = sx + Xt.sum(0), sxx + np.square(Xt).sum(0)
+            sx, sxx = sx + (Xt - mid).sum(0), sxx + np.square(Xt - mid).sum(0)
             clean.append(Xt @ w)
         if not whole_pass and i + len(Xb) >= last:
             break
-    X_keep = np.concatenate(heads)[keep]
     y_keep = X_keep @ w
     sy = sum(float(c.sum()) for c in clean)
     for b, i in enumerate(range(0, n, block)) if cfg.noise_std > 0 else ():
@@ -120,9 +120,10 @@ def first_rows(cfg: RunConfig, rows: int) -> Dataset:
     n_train = int(train.sum())
     offset, scale, y_offset = np.zeros(d), np.ones(d), 0.0
     if cfg.standardize:
-        offset = sx / n_train
-        scale = np.sqrt(np.maximum(sxx / n_train - offset**2, 0.0))
-        scale[scale == 0] = 1.0
+        shift = sx / n_train
+        offset = mid + shift
+        scale = np.sqrt(np.maximum(sxx / n_train - shift**2, 0.0))
+        scale[scale < 1e-6] = 1.0  # constant: integer features that vary have a std of at least ~1/sqrt(n) > 1e-4
         y_offset = sy / n_train
     f32 = lambda a, shift, div=1.0: ((a - shift) / div).astype(np.float32)
     return Dataset(f32(X_keep, offset, scale), f32(y_keep, y_offset), None, None, scale, offset, y_offset,

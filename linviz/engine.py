@@ -17,6 +17,7 @@ from .devices import resolve_device
 from .model import LinearModel, initial_weights
 from .state import TrainState
 
+SLICE_WORK = 2**22  # sample x weight x run products a slice aims at (a few ms); one batch is never cut
 DIVERGE_FACTOR = 1e10  # a run whose loss grows this much above its start (or is not finite) has diverged
 
 
@@ -42,7 +43,12 @@ class Trainer:
     its memory), once per run; a ConfigError names the field when it cannot. The page and the CLI ask the same
     question earlier, to name the field before anyone presses Train."""
 
-    SGD_SLICE = 16  # chunks a slice (~2k samples, under a ms): a look at the clock after every chunk cost 20 %
+    SGD_SLICE = 16  # chunks a slice at most (~2k samples, under a ms): a look at the clock per chunk cost 20 %
+
+    @property
+    def _width(self) -> int:
+        """Multiply-adds per sample of a step: weights x runs."""
+        return self.cfg.n_weights * len(self.cfg.lrs)
 
     def __init__(self, cfg: RunConfig, data: Dataset | None = None):
         check_machine(cfg)
@@ -107,8 +113,8 @@ class Trainer:
         return self.state
 
     def advance(self, seconds: float = float("inf")) -> bool:
-        """Train the current epoch for about `seconds` (at least one slice: 16 chunks of 128 samples, or 512 steps
-        of momentum or Adam; a few ms), or to its end. True when an epoch ended (then `state` is the new epoch's).
+        """Train the current epoch for about `seconds` (at least one slice: up to SLICE_WORK sample x weight x run
+        products, a few ms, in whole batches: a single batch of a million samples is one slice), or to its end. True when an epoch ended (then `state` is the new epoch's).
 
         A long epoch (a million samples of Adam: a minute) is trained in slices, so that a caller can let go of the
         run between them (Stop, Pause, a closed page act within a slice). The lr of an epoch is the one it began
@@ -146,17 +152,20 @@ class Trainer:
         plan = self._plan or self._shuffled()
         W = self.model.weight
         lr_t = torch.tensor(np.where(self.frozen, 0.0, lr)[:, None], dtype=W.dtype, device=self.device)  # (R, 1)
-        if self.cfg.optimizer == "sgd":
-            units, steps, per_slice = len(plan.chunks), -(-len(self.y) // self.cfg.batch_size), self.SGD_SLICE
+        if self.cfg.optimizer == "sgd":  # as many chunks as fit SLICE_WORK (one, if one batch is bigger)
+            k = len(plan.chunks[0].coef[0]) if plan.chunks else 1
+            per_slice = max(1, min(self.SGD_SLICE, SLICE_WORK // (k * self._width)))
+            units, steps = len(plan.chunks), -(-len(self.y) // self.cfg.batch_size)
         else:
-            units, steps, per_slice = -(-len(plan) // plan.BLOCK), len(plan), 1
+            units, steps, per_slice = -(-len(plan) // plan.block_steps), len(plan), 1
         return _Cursor(plan, lr, lr_t, units, steps, per_slice)
 
     def _prepare(self, X, y):
         """Precompute what the optimiser's epoch walks through, for this order of the samples."""
         if self.cfg.optimizer == "sgd":
             return updates.SgdChunks(X, y, self.cfg.batch_size)
-        return updates.Batches(X, y, self.cfg.batch_size)
+        size = self.cfg.batch_size
+        return updates.Batches(X, y, size, block=max(1, SLICE_WORK // (size * self._width)))
 
     def _shuffled(self):
         order = torch.as_tensor(self._shuffler.permutation(len(self.y)), device=self.device)
@@ -168,7 +177,7 @@ class Trainer:
         W, lr = self.model.weight, c.lr_t
         if self.cfg.optimizer == "sgd":
             return updates.sgd(W, c.plan, lr, c.unit, stop)
-        block = c.plan.BLOCK
+        block = c.plan.block_steps
         steps = c.plan.block(c.unit * block, stop * block)
         if self.cfg.optimizer == "momentum":
             return updates.momentum(W, steps, lr, self._buffers[0], self.cfg.momentum)

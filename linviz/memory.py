@@ -12,13 +12,17 @@ ConfigError naming the field, in words.
 
 A reservation ends with the object that holds the memory (a Trainer, an analysis' data): when it is garbage
 collected, or at once with `release`. Memory freed by Python stays with the C allocator unless given back:
-after reservations end, a janitor thread collects cycles (a closed page's session) and calls glibc's
-malloc_trim, so the process shrinks back and later students are not refused for memory nobody holds.
+while anything is reserved, a janitor thread calls its `tidy_hooks` (the page's drops the sessions of pages
+closed longer ago than Streamlit keeps them, which Streamlit itself only does when another page connects),
+collects cycles and calls glibc's malloc_trim, so the process shrinks back and later students are not refused
+for memory nobody holds.
 """
 import gc
+import logging
 import threading
 import time
 import weakref
+from collections import deque
 from itertools import count
 
 from .env import MEMORY_MB, EnvError
@@ -30,6 +34,7 @@ from .say import Msg
 JANITOR_S = 10.0  # while anything is reserved, cycles are collected this often (a closed page's run is freed)
 TRIM_DELAY_S = 0.5  # after a reservation ends, the allocator gives memory back this much later (its owner is gone)
 GiB = 2**30
+log = logging.getLogger("linviz.memory")
 
 
 def default_budget() -> int:
@@ -43,20 +48,33 @@ def default_budget() -> int:
 
 
 class Ledger:
-    """What one process's sessions hold or were promised, against one budget (bytes)."""
+    """What one process's sessions hold or were promised, against one budget (bytes).
+
+    Locking: `_lock` guards `_held`. An owner's finalizer may run in any thread, at any allocation (a garbage
+    collection that frees a closed page's run can start inside `reserve`, which holds the lock), so it never takes
+    the lock: it only queues its token (`_ended`), and whoever holds the lock next drains the queue."""
 
     def __init__(self, budget: int | None = None):
         self.budget = default_budget() if budget is None else budget
         self.base = rss()  # the process before any session's data: interpreter, torch, Streamlit
         self._held: dict[int, int] = {}
+        self._ended: deque[int] = deque()  # tokens whose owners were collected, not yet taken off `_held`
         self._ids = count(1)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._janitor: threading.Thread | None = None
+        self.tidy_hooks: list = []  # called by the janitor before it collects (the page: drop expired sessions)
+
+    def _drain(self) -> None:
+        """Take the collected owners' reservations off the books. The caller holds the lock."""
+        while self._ended:
+            self._held.pop(self._ended.popleft(), None)
 
     @property
     def held(self) -> int:
-        return sum(self._held.values())
+        with self._lock:
+            self._drain()
+            return sum(self._held.values())
 
     def in_use(self) -> int:
         """What the process uses for sessions now: the larger of what is reserved and how much it grew."""
@@ -66,15 +84,19 @@ class Ledger:
         """Reserve `need` bytes, or raise ConfigError naming `field` when they do not fit beside what the process
         uses. The reservation ends when `owner` is garbage collected (if given) or at `release(token)`.
         `replacing`: a reservation whose memory goes before this one's is allocated (a run replacing a run)."""
+        grown = rss() - self.base
         with self._lock:
+            self._drain()
             mine = self._held.get(replacing, 0) if replacing else 0
-            use = max(self.held - mine, rss() - self.base - mine)
-            if use + need > self.budget:
-                raise ConfigError(field, need, Msg("core.memory.full", need=need / GiB, use=max(use, 0) / GiB,
-                                                   budget=self.budget / GiB),
-                                  label=BY_ATTR[field].name, fields=(field,))
-            token = next(self._ids)
-            self._held[token] = need
+            use = max(sum(self._held.values()), grown) - mine
+            fits = use + need <= self.budget
+            if fits:
+                token = next(self._ids)
+                self._held[token] = need
+        if not fits:
+            raise ConfigError(field, need, Msg("core.memory.full", need=need / GiB, use=max(use, 0) / GiB,
+                                               budget=self.budget / GiB),
+                              label=BY_ATTR[field].name, fields=(field,))
         if owner is not None:
             self.tie(token, owner)
         self._start_janitor()
@@ -82,14 +104,17 @@ class Ledger:
 
     def tie(self, token: int, owner) -> None:
         """End reservation `token` when `owner` is garbage collected."""
-        weakref.finalize(owner, self.release, token)
+        weakref.finalize(owner, self._owner_gone, token)
+
+    def _owner_gone(self, token: int) -> None:
+        """An owner's finalizer: no lock here (see the class), just the queue and the janitor's bell."""
+        self._ended.append(token)
+        self._wake.set()
 
     def release(self, token: int | None) -> None:
         """End a reservation (again: nothing); the allocator gives the memory back shortly after."""
-        with self._lock:
-            gone = self._held.pop(token, None) if token else None
-        if gone:
-            self._wake.set()
+        if token:
+            self._owner_gone(token)
 
     def _start_janitor(self) -> None:
         with self._lock:
@@ -98,14 +123,25 @@ class Ledger:
                 self._janitor.start()
 
     def _tidy(self) -> None:
-        """Forever: after a release (or every JANITOR_S while anything is held) collect cycles, then trim."""
+        """Forever: shortly after a release, trim; every JANITOR_S while anything is held, drop what Streamlit no
+        longer keeps (tidy_hooks), collect cycles (a closed page's run), and trim if anything was collected. A full
+        collection holds the interpreter for ~0.1 s: it runs on the timer only, never per release."""
         while True:
             released = self._wake.wait(JANITOR_S)
             self._wake.clear()
-            if not released and not self._held:
+            if released:
+                time.sleep(TRIM_DELAY_S)  # the owner's own memory is freed just after its finalizer ran
+                trim()
                 continue
-            time.sleep(TRIM_DELAY_S)  # the owner's own memory is freed after its finalizer ran
-            if gc.collect() or released:
+            if not self.held:
+                continue
+            for hook in list(self.tidy_hooks):
+                try:
+                    hook()
+                except Exception:  # a hook's failure must not stop the janitor
+                    log.exception("memory janitor: a tidy hook failed")
+            if gc.collect():
+                time.sleep(TRIM_DELAY_S)
                 trim()
 
 

@@ -111,12 +111,13 @@ class Batches:
     Never all at once for a long epoch: a list of a million one-sample views (three tensors each) took 2.3 GB,
     seven times the data it viewed. Up to CACHED_STEPS steps are made once and kept (the tutorial's ten)."""
 
-    BLOCK = 512  # steps made at a time (a few ms of training: also the engine's slice, engine.Trainer.advance)
+    BLOCK = 512  # steps made at a time at most (a few ms of training: also the engine's slice, Trainer.advance)
     CACHED_STEPS = 4096
 
-    def __init__(self, X: torch.Tensor, y: torch.Tensor, size: int):
+    def __init__(self, X: torch.Tensor, y: torch.Tensor, size: int, block: int | None = None):
         self.X, self.neg_y, self.size = X, -y[None, :], size  # -y, so that addmm(neg_y, W, xt) gives residuals
         self.count = -(-len(y) // size)
+        self.block_steps = max(1, min(self.BLOCK, block or self.BLOCK))  # fewer for big batches (the engine's)
         self._kept = self._make(0, self.count) if self.count <= self.CACHED_STEPS else None
 
     def __len__(self) -> int:

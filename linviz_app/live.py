@@ -152,9 +152,11 @@ class LiveRun:
             self._clear()  # the old run's memory goes before the new run's is allocated
             try:
                 trainer = Trainer(cfg)
-            except ConfigError as e:  # taken in the moment between: the old run is gone, so say so from idle
-                ledger().release(token)
+            except BaseException as e:  # taken in the moment between (or the allocation failed): the old run is
+                ledger().release(token)  # gone, so the page starts again from idle, saying why
                 self._move(Event.RESET)
+                if not isinstance(e, ConfigError):
+                    raise
                 self.notice = Msg("page.live.could_not_start", message=e.message)
                 return
             ledger().tie(token, trainer)  # the reservation ends with the trainer (replaced, reset, page closed)
@@ -175,8 +177,10 @@ class LiveRun:
 
     def step(self) -> None:
         """One epoch (what is left of the one under way), in slices: the last one makes the run done."""
+        self.stepping = self._status == Status.PAUSED
         while not self.advance(float("inf")) and self._status in ACTIVE:
             pass
+        self.stepping = False
 
     def advance(self, seconds: float) -> bool:
         """Train the epoch under way for about `seconds`, or to its end: True when an epoch ended (its state is in
@@ -185,7 +189,8 @@ class LiveRun:
         end = time.perf_counter() + seconds
         while True:
             with self.lock:
-                if self.trainer is None or not self._move(Event.STEP):
+                paused_without_step = self._status == Status.PAUSED and not self.stepping
+                if self.trainer is None or paused_without_step or not self._move(Event.STEP):
                     return False
                 ended = self.trainer.advance(min(SLICE_S, max(0.0, end - time.perf_counter())))
                 if ended:
@@ -245,7 +250,8 @@ class LiveRun:
                 self.trainer.set_lr(cfg.lr)
                 self.cfg = self.source = self.trainer.cfg
             self.notice = Msg("page.live.lrs_changed" if cfg.is_sweep else "page.live.lr_changed",
-                              label=BY_ATTR["lr"].label, lrs=lr_text(cfg), epoch=self.trainer.epoch + 1)
+                              label=BY_ATTR["lr"].label, lrs=lr_text(cfg),
+                              epoch=self.trainer.epoch + (2 if self.trainer.in_epoch else 1))  # an epoch keeps its lr
             return
         names = [Msg(f"page.live.field.{f}") for f in changed if f != "lr" or same_shape]
         if not same_shape and "lr" in changed:

@@ -7,8 +7,10 @@ trainer `AttributeError: partially initialized module 'pandas' has no attribute 
 
 `warm()` is the first thing dashboard.py does in every script run: the first caller imports and exercises
 everything below (pandas, pyarrow, Plotly's validators and JSON encoder, Streamlit's dataframe conversion, every
-locale) while later callers wait on the lock; once done it costs a flag check.
+locale) while later callers wait on the lock; once done it costs a flag check. It also opens the process's memory
+ledger (linviz/memory.py), so that its baseline is the process before any session's data.
 """
+import gc
 import importlib
 import threading
 
@@ -32,6 +34,16 @@ def warm() -> None:
         for name in MODULES:
             importlib.import_module(name)
         _exercise()
+        from linviz.memory import ledger
+        from linviz_app.live import LiveRun
+        from linviz_app.st_internals import expire_closed_sessions
+
+        def let_go(value) -> None:  # an expired session's run: its data, engine and history go now
+            if isinstance(value, LiveRun):
+                value.reset()
+
+        ledger().tidy_hooks.append(lambda: expire_closed_sessions(let_go))  # the ledger opens here, before any session
+        gc.freeze()  # what is imported stays: the memory janitor's collections need not walk it again (0.1 s each)
         _done = True
 
 

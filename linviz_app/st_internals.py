@@ -15,14 +15,22 @@ tests/test_live_chart.py fails if an upgrade changes them):
    click after the reconnect: see session.lost_session.
 5. `is_rerun`: a click interrupts a script run with Streamlit's RerunException; the training cap's line keeps a
    waiting session's place through it, and gives it up for any other interruption (a closed tab).
+6. `expire_closed_sessions`: Streamlit keeps a closed page's session for server.disconnectedSessionTTL seconds but
+   drops it only when its session store is next written (another page connecting), and even then its runtime loop
+   may keep the last session it served alive in a local variable until another session needs serving. So a closed
+   page's run held its memory for as long as nobody else came. The memory ledger's janitor (linviz/memory.py)
+   expires such sessions on Streamlit's event loop, shuts them down as Streamlit's own close does, and clears
+   their state, so their runs are freed after the TTL.
 Each falls back to plain Streamlit behaviour where the internals are missing (and outside a server: AppTest).
 """
+import logging
 import time
 
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 POLL_S = 0.01
+log = logging.getLogger("linviz.page")
 
 
 def reuse_key(key: str) -> bool:
@@ -82,3 +90,32 @@ def widget_states_sent() -> bool:
 def is_rerun(exc: BaseException) -> bool:
     """Whether `exc` is Streamlit's "rerun the script" interruption (a click), by name: its module moved before."""
     return type(exc).__name__ == "RerunException"
+
+
+def expire_closed_sessions(let_go=None) -> None:
+    """Drop the sessions of pages closed longer ago than server.disconnectedSessionTTL, on Streamlit's event loop
+    (its session store is not thread-safe): each is shut down as Streamlit's own close does, `let_go(value)` is
+    called on every value its state holds (a LiveRun drops its run: widget callbacks such as `on_click=live.stop`
+    may keep the object itself), and its state is cleared. Nothing outside a running server."""
+    try:
+        runtime = Runtime.instance()
+        cache = runtime._session_mgr._session_storage._cache
+        loop = runtime._get_async_objs().eventloop
+    except (RuntimeError, AttributeError):
+        return
+    if hasattr(cache, "expire"):
+        loop.call_soon_threadsafe(_expire, cache, let_go)
+
+
+def _expire(cache, let_go) -> None:
+    for _, info in cache.expire():  # (session id, SessionInfo) of each session past its TTL, now out of the store
+        try:
+            info.session.shutdown()
+            state = info.session._session_state
+            for part in (state._new_session_state, state._old_state):
+                for value in list(part.values()):
+                    if let_go is not None:
+                        let_go(value)
+            state.clear()
+        except Exception:  # one odd session must not keep the others
+            log.exception("could not clear an expired session")

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -106,3 +107,14 @@ def test_the_analysis_of_a_huge_data_set_never_draws_it_whole(monkeypatch):
     assert kept == [spectrum_rows(cfg.n_train, 30)] and kept[0] < cfg.n_samples / 5
     assert not a.exact and any("first 1,110,991 of 10,000,000" in n for n in a.notes)
     assert 0 < a.threshold < a.safe_lr * 1e6 and a.safe_lr <= 1 / (30 * 100**2)  # the feature range's bound
+
+
+@pytest.mark.parametrize("lo,hi", [(1634, 1635), (999_999, 1_000_000), (-1_000_000, -999_999), (7, 8)])
+def test_first_rows_standardises_large_close_features_like_numpy(lo, hi):
+    """Found by Hypothesis: features 1634..1635 have mean 1634.5 and std 0.5, and sums of x and x^2 lost the std to
+    cancellation (1e-9 relative, 4e-4 at a million). Sums of x - (lo + hi) / 2 keep it; a constant feature stays
+    unscaled as make_dataset leaves it."""
+    cfg = RunConfig(n_samples=156, true_weights=(0.0, 1.0, 2.0), feature_min=lo, feature_max=hi, standardize=True)
+    np.testing.assert_allclose(data_mod.first_rows(cfg, 10).scale, make_dataset(cfg).scale, rtol=1e-12)
+    one = RunConfig(n_samples=1, true_weights=(1.0,), feature_min=lo, feature_max=hi, standardize=True, seed=3)
+    assert data_mod.first_rows(one, 1).scale.tolist() == make_dataset(one).scale.tolist() == [1.0]

@@ -230,7 +230,7 @@ def test_a_hall_on_loopback(tmp_path):
         # Sticky: a browser that has the cookie keeps reaching its process, page, assets and health alike.
         status, server, cookie = get(url + "/")
         assert status == 200 and cookie == server
-        for path in ("/", "/_stcore/health", "/static/plotly.min.js"):
+        for path in ("/", "/_stcore/health", "/app/static/live_chart.js"):
             assert get(url + path, f"{COOKIE}={cookie}")[1] == server
 
         # Two students (separate cookie jars) train through the proxy; each one's websocket reaches the process

@@ -93,8 +93,8 @@ STRINGS = {
     # checks.py: what this machine can run
     "core.checks.memory": ("{n:,} samples x {d:,} weights ({name}) need about {need:.1f} GiB, but one setting may use "
                            "at most {have:.1f} GiB of this server's memory. Use fewer samples or weights."),
-    "core.memory.full": ("This server is shared: the runs and analyses of everyone on it use {use:.1f} GiB of its {budget:.1f} "
-                         "GiB, and this needs {need:.1f} GiB more. Use fewer samples or weights, or try again when a "
+    "core.memory.full": ("This server is shared: the runs and analyses of everyone on it use {use:.2g} GiB of its {budget:.2g} "
+                         "GiB, and this needs {need:.2g} GiB more. Use fewer samples or weights, or try again when a "
                          "run has ended."),
     "core.checks.device": "Not available here: {why}. Available: auto, {devices}.",
     # devices.py: why a device is not offered

@@ -93,8 +93,8 @@ STRINGS = {
     # checks.py
     "core.checks.memory": ("{n:,} 个样本 × {d:,} 个权重（{name}）大约需要 {need:.1f} GiB 内存，但在这台服务器上一个设置"
                            "最多只能用 {have:.1f} GiB。请减少样本数或权重个数。"),
-    "core.memory.full": ("这台服务器是大家共用的：所有人的训练和分析已占用 {use:.1f} GiB（共 {budget:.1f} GiB），"
-                         "这次还需要 {need:.1f} GiB。请减少样本数或权重个数，或等别人的训练结束后再试。"),
+    "core.memory.full": ("这台服务器是大家共用的：所有人的训练和分析已占用 {use:.2g} GiB（共 {budget:.2g} GiB），"
+                         "这次还需要 {need:.2g} GiB。请减少样本数或权重个数，或等别人的训练结束后再试。"),
     "core.checks.device": "本机不可用：{why}。可用的设备：auto, {devices}。",
     # devices.py
     "core.device.no_cuda": "本机没有 CUDA GPU，或安装的是仅支持 CPU 的 PyTorch",
