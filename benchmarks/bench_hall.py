@@ -51,10 +51,11 @@ def children(pid: int) -> list[int]:
     return out
 
 
-def start_group(processes: int, cap: int):
-    """`python -m linviz serve --processes N` on a free loopback port, once it answers through the proxy."""
+def start_group(processes: int, cap: int | None, extra_env: dict | None = None):
+    """`python -m linviz serve --processes N` on a free loopback port, once it answers through the proxy. `cap`:
+    LINVIZ_MAX_TRAININGS (None: the default); `extra_env`: more environment variables for serve."""
     port = free_port()
-    env = {**os.environ, "LINVIZ_MAX_TRAININGS": str(cap)}
+    env = {**os.environ, **({"LINVIZ_MAX_TRAININGS": str(cap)} if cap is not None else {}), **(extra_env or {})}
     proc = subprocess.Popen([sys.executable, "-m", "linviz", "serve", "--processes", str(processes), "--port",
                              str(port), "--address", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

@@ -48,9 +48,11 @@ def memory_needed(cfg: RunConfig) -> int:
 
 
 def memory_limit() -> int:
-    """The most one setting may need: half of what the machine has available, and no more than the process's
-    budget (memory.Ledger; beside what others hold, a run may get less: the ledger says so when it starts)."""
-    return min(available_memory() // 2, ledger().budget)
+    """The most one setting may need: the process's budget (memory.Ledger; beside what others hold, a run may get
+    less: the ledger says so when it starts), and no more than half of what the machine has, counting what this
+    process holds as its own (a student's page must not refuse its settings because its own run took the memory)."""
+    book = ledger()
+    return min(book.budget, (available_memory() + book.in_use()) // 2)
 
 
 def dataset_needed(cfg: RunConfig) -> int:

@@ -80,10 +80,11 @@ class Ledger:
         """What the process uses for sessions now: the larger of what is reserved and how much it grew."""
         return max(self.held, rss() - self.base)
 
-    def reserve(self, need: int, owner=None, field: str = "n_samples", replacing: int | None = None) -> int:
-        """Reserve `need` bytes, or raise ConfigError naming `field` when they do not fit beside what the process
-        uses. The reservation ends when `owner` is garbage collected (if given) or at `release(token)`.
-        `replacing`: a reservation whose memory goes before this one's is allocated (a run replacing a run)."""
+    def reserve(self, need: int, owner=None, field: str = "n_samples", value=None, replacing: int | None = None) -> int:
+        """Reserve `need` bytes, or raise ConfigError naming `field` (whose setting is `value`) when they do not fit
+        beside what the process uses. The reservation ends when `owner` is garbage collected (if given) or at
+        `release(token)`. `replacing`: a reservation whose memory goes before this one's is allocated (a run
+        replacing a run)."""
         grown = rss() - self.base
         with self._lock:
             self._drain()
@@ -94,7 +95,7 @@ class Ledger:
                 token = next(self._ids)
                 self._held[token] = need
         if not fits:
-            raise ConfigError(field, need, Msg("core.memory.full", need=need / GiB, use=max(use, 0) / GiB,
+            raise ConfigError(field, value, Msg("core.memory.full", need=need / GiB, use=max(use, 0) / GiB,
                                                budget=self.budget / GiB),
                               label=BY_ATTR[field].name, fields=(field,))
         if owner is not None:

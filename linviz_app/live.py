@@ -145,7 +145,7 @@ class LiveRun:
         with self.lock:
             try:  # asked where every run starts: this machine (device, memory), then the process's memory ledger
                 check_machine(cfg)
-                token = ledger().reserve(memory_needed(cfg), replacing=self._token)
+                token = ledger().reserve(memory_needed(cfg), value=cfg.n_samples, replacing=self._token)
             except ConfigError as e:  # others hold the memory (or it was taken since the sidebar's check): say so,
                 self.notice = Msg("page.live.could_not_start", message=e.message)  # keep the run on screen
                 return

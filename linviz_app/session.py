@@ -53,7 +53,7 @@ def cached_analysis(cfg: RunConfig) -> Analysis:
     if key not in cache:
         if len(cache) >= ANALYSES_KEPT:
             cache.pop(next(iter(cache)))
-        token = ledger().reserve(analysis_needed(cfg))  # counted while it works; what it keeps is small
+        token = ledger().reserve(analysis_needed(cfg), value=cfg.n_samples)  # counted while it works; what it keeps is small
         try:
             cache[key] = analyze(cfg)
         finally:
@@ -69,7 +69,7 @@ def pinned_runs() -> list[dict]:
 def drawn_data(cfg: RunConfig) -> Dataset:
     """cfg's whole data set for a tab to draw before any run holds it (the landscape), its memory reserved in the
     process's ledger for as long as it lives: ConfigError (naming the field) when others hold too much."""
-    token = ledger().reserve(dataset_needed(cfg))
+    token = ledger().reserve(dataset_needed(cfg), value=cfg.n_samples)
     try:
         data = make_dataset(cfg)
     except BaseException:

@@ -5,8 +5,9 @@ A CPU-only machine with 8 GiB free is simulated, so these hold on any machine, a
 import pytest
 
 from linviz import ConfigError, RunConfig, Trainer, available_devices, from_query, parse_config, parse_lenient, to_query
-from linviz.checks import check_machine, memory_needed
+from linviz.checks import check_machine, memory_limit, memory_needed
 from linviz.cli import main
+from linviz.memory import Ledger
 
 HUGE = {"n_samples": 10_000_000, "true_weights": (1.0,) * 1000}  # ~300 GiB of data
 
@@ -16,6 +17,26 @@ def cpu_only(monkeypatch):
     """This machine, as far as linviz can tell, has only a CPU and 8 GiB of free memory."""
     monkeypatch.setattr("linviz.checks.available_devices", lambda: ["cpu"])
     monkeypatch.setattr("linviz.checks.available_memory", lambda: 8 * 2**30)
+    monkeypatch.setattr("linviz.checks.ledger", quiet_ledger)
+
+
+def quiet_ledger():
+    """A process that holds nothing yet, with a budget larger than the machine (the machine's half decides)."""
+    book = Ledger(budget=2**50)
+    book.in_use = lambda: 0
+    return book
+
+
+def test_what_this_process_holds_counts_as_available_to_its_own_settings(monkeypatch):
+    """A student's own run takes memory from the machine: the sidebar must not then refuse the settings it runs
+    (seen in benchmarks/bench_shared.py: a 10M x 30 run's own page said its setting no longer fit)."""
+    book = Ledger(budget=2**50)
+    book.in_use = lambda: 6 * 2**30  # this process holds 6 GiB for sessions
+    monkeypatch.setattr("linviz.checks.ledger", lambda: book)
+    monkeypatch.setattr("linviz.checks.available_memory", lambda: 2 * 2**30)  # the machine has 2 GiB left
+    assert memory_limit() == 4 * 2**30  # half of 2 + 6
+    book.budget = 3 * 2**30
+    assert memory_limit() == 3 * 2**30  # and never more than the budget
 
 
 def test_a_cuda_config_is_a_plain_value_on_a_machine_without_cuda(cpu_only):

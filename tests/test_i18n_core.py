@@ -97,6 +97,7 @@ def test_the_machine_checks_are_said_in_chinese(monkeypatch):
                          "build). Available: auto, cpu.")
     assert "本机不可用" in assert_chinese(e.message)
     monkeypatch.setattr(checks_mod, "available_memory", lambda: 2**30)
+    monkeypatch.setattr(checks_mod, "memory_limit", lambda: 2**29)  # half of the machine's 1 GiB
     e = error_of(lambda: checks_mod.check_machine(RunConfig(n_samples=2_000_000, true_weights=(1.0,) * 100)))
     assert e.message.endswith("need about 6.2 GiB, but one setting may use at most 0.5 GiB of this server's memory. Use fewer samples or weights.")
     assert "6.2 GiB" in assert_chinese(e.message)

@@ -28,9 +28,9 @@ def book(monkeypatch):
 def test_a_reservation_that_does_not_fit_beside_the_others_is_refused_in_words(book):
     a = book.reserve(60 * MB)
     with pytest.raises(ConfigError) as info:
-        book.reserve(50 * MB, field="n_samples")
+        book.reserve(50 * MB, field="n_samples", value=2_000_000)
     e = info.value
-    assert e.field == "n_samples" and "This server is shared" in e.message
+    assert e.field == "n_samples" and "This server is shared" in e.message and "got '2000000'" in e.message
     assert "use 0.059 GiB of its 0.098 GiB, and this needs 0.049 GiB more" in e.message  # 60, 100, 50 MB
     book.reserve(40 * MB)  # what fits, fits
     assert book.held == 100 * MB

@@ -29,17 +29,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard_server(log_name: str, *args: str, env: dict | None = None):
-    """`streamlit run dashboard.py` on a free port; yields (url, process). Fails the test if it cannot start."""
+def dashboard_server(log_name: str, *args: str, env: dict | None = None, cwd: Path = ROOT, prefix: tuple = (),
+                     base: str = "", why: str = ""):
+    """`streamlit run dashboard.py` (from `cwd`, after `prefix`: e.g. a command that runs it as another user) on a
+    free port, under the URL path `base` if any; yields (url, process). Fails the test, with the server's log and
+    `why` it may not have started, if it does not answer within 90 s."""
     port = free_port()
-    (ROOT / "artifacts").mkdir(exist_ok=True)
-    with open(ROOT / "artifacts" / log_name, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless",
-                                 "true", "--server.port", str(port), "--server.address", "127.0.0.1", *args],
-                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
-        url = f"http://127.0.0.1:{port}"
+    log_path = ROOT / "artifacts" / log_name
+    log_path.parent.mkdir(exist_ok=True)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([*prefix, sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless",
+                                 "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+                                 *(["--server.baseUrlPath", base] if base else []), *args],
+                                cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        url = f"http://127.0.0.1:{port}" + (f"/{base}" if base else "")
         try:
-            deadline = time.time() + 60
+            deadline = time.time() + 90
             while True:
                 try:
                     if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
@@ -47,7 +52,8 @@ def dashboard_server(log_name: str, *args: str, env: dict | None = None):
                 except OSError:
                     pass
                 if proc.poll() is not None or time.time() > deadline:
-                    pytest.fail(f"streamlit did not start; see artifacts/{log_name}")
+                    pytest.fail(f"streamlit did not start{why}; its log, artifacts/{log_name}:\n"
+                                + log_path.read_text()[-3000:])
                 time.sleep(0.2)
             yield url, proc
         finally:
@@ -56,6 +62,7 @@ def dashboard_server(log_name: str, *args: str, env: dict | None = None):
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
 
 
 @pytest.fixture(scope="session")

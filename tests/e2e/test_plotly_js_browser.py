@@ -7,7 +7,6 @@ Screenshots: issue24-read-only-*, issue24-retry-drawn."""
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from pathlib import Path
 import plotly
 import pytest
 from browser_helpers import shot, wait_idle
+from conftest import dashboard_server
 
 pytestmark = pytest.mark.e2e
 
@@ -30,12 +30,6 @@ STATIC_URL = "**/app/static/plotly.min.js*"
 FAILED = "plotly.js could not load"
 DRAWN = ("(() => { const c = [...document.querySelectorAll('.linviz-live-chart')];"
          " return c.length >= 2 && c.every(d => d.querySelector('.main-svg')); })()")  # the tab's two charts drawn
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def status(url: str) -> int:
@@ -84,9 +78,6 @@ def server_as_nobody(copy: str, base: str):
     writable HOME of its own; yields the page's address (under `base`, a server.baseUrlPath, if any)."""
     where = Path(tempfile.mkdtemp(prefix="linviz-readonly-"))
     where.chmod(0o755)  # nobody reaches the install and its HOME
-    log_path = ROOT / "artifacts" / f"streamlit-readonly-{copy}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    proc = None
     try:
         app = read_only_install(where, copy)
         home = where / "home"
@@ -94,35 +85,13 @@ def server_as_nobody(copy: str, base: str):
         if os.geteuid() == 0:
             nobody = pwd.getpwnam("nobody")
             os.chown(home, nobody.pw_uid, nobody.pw_gid)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}" + (f"/{base}" if base else "")
-        env = {**os.environ, "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"}
-        with open(log_path, "w") as log:
-            proc = subprocess.Popen([*as_nobody(), sys.executable, "-m", "streamlit", "run", "dashboard.py",
-                                     "--server.headless", "true", "--server.port", str(port), "--server.address",
-                                     "127.0.0.1", *(["--server.baseUrlPath", base] if base else [])],
-                                    cwd=app, stdout=log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.time() + 90
-        while True:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                pytest.fail(f"streamlit did not start as nobody from {app} (the interpreter {sys.executable} and "
-                            f"its packages must be readable by nobody); its log, {log_path}:\n"
-                            + log_path.read_text()[-3000:])
-            time.sleep(0.2)
-        yield url
+        env = {"HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"}
+        why = (f" as nobody from {app} (the interpreter {sys.executable} and its packages must be readable by "
+               "nobody)")
+        with dashboard_server(f"streamlit-readonly-{copy}.log", env=env, cwd=app, prefix=tuple(as_nobody()),
+                              base=base, why=why) as (url, _):
+            yield url
     finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
         for path in [where, *where.rglob("*")]:
             if not path.is_symlink():
                 path.chmod(path.stat().st_mode | 0o700)
