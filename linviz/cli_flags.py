@@ -68,8 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                 description="Train y = w.x the way the PyTorch tutorial does, fast. With `analyze` first: print "
                             "what the data says about learning rates instead (thresholds, regimes, least squares).",
                 epilog="Negative values can follow their flag directly (--weights -2,3,4,7). Exit status: 0 done, "
-                       "2 bad input, 3 a run diverged, 4 internal error, 130 interrupted (Ctrl-C), 141 the output pipe "
-                       "closed (| head). To serve the dashboard to a lecture hall: python -m linviz serve --help.",
+                       "2 bad input, 3 a run diverged, 4 internal error, 74 the output cannot be written (stdout closed or "
+                       "full), 130 interrupted (Ctrl-C), 141 the output pipe closed (| head). To serve the dashboard to a lecture hall: python -m linviz serve --help.",
                 add_help=False)
     actions = [p.add_argument("-h", "--help", action="help", help="Show this help and exit.")]
     for f in FIELDS:  # every RunConfig field, from the same table the dashboard and URLs use

@@ -95,7 +95,11 @@ def test_the_presenter_link_folds_the_sidebar_and_enlarges_the_text(open_page):
     page.wait_for_function(  # the presenter's style sheet arrives with the page's elements: wait for it
         f"parseFloat(getComputedStyle(document.documentElement).fontSize) > {normal_size}", timeout=30_000)
     press(page, "t")
-    expect_status(page, r"Running")
+    try:
+        expect_status(page, r"Running", timeout_ms=10_000)
+    except AssertionError:  # on a loaded machine a key pressed while the page reran was lost once in CI: again,
+        press(page, "t")    # as a lecturer would
+        expect_status(page, r"Running")
     page.wait_for_timeout(3000)  # a few seconds into the run, for the screenshot
     shot(page, "issue10-presenter")
     page.locator(".st-key-presenter label").click()  # the toggle leaves it: the sidebar unfolds, the run goes on
