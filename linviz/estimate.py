@@ -1,18 +1,21 @@
 """How long a run will take, estimated from its settings before any training (for the "long run" warning).
 
 Per-epoch costs measured on this project's 2-core CPU machines with one torch thread
-(benchmarks/bench_estimate.py prints estimate against measurement): a fixed overhead per epoch; plain SGD
-costs per sample (its triangular solves grow with the number of runs R); momentum and Adam cost per step.
+(benchmarks/bench_estimate.py prints estimate against measurement; recalibrated for issue 24, when the old
+constants were 2-4.5x low and a 3M-sample Adam run of 108 s went unwarned): a fixed overhead per epoch; plain SGD
+in small batches costs per sample (its triangular solves grow with the number of runs R); momentum and Adam cost
+per step.
 """
 from .config import RunConfig
 from .say import Msg
 
 LONG_RUN_S = 60.0  # warn before a run estimated to train longer than this
-EPOCH_OVERHEAD_S = 8e-5
-SGD_PER_SAMPLE_S = 1.7e-7
+EPOCH_OVERHEAD_S = 2.4e-4
+SGD_PER_SAMPLE_S = 7e-7  # per sample in batches smaller than a chunk (the triangular solves, updates.CHUNK)
 PER_WEIGHT_RUN_S = 1.5e-9  # per sample, per weight, per run (the matrix products)
-SOLVE_PER_RUN_S = 3.2e-8  # per sample, per extra run (the batched triangular solve)
-STEP_S = {"momentum": 7e-6, "adam": 1.7e-5}  # per optimiser step
+SOLVE_PER_RUN_S = 1e-7  # per sample, per extra run (the batched triangular solve)
+STEP_S = {"momentum": 2e-5, "adam": 5e-5}  # per optimiser step (batch 1: a million Adam steps are ~50 s)
+CHUNK = 128  # updates.CHUNK: batches this big or bigger need no solve
 
 
 def estimate_seconds(cfg: RunConfig) -> float:
@@ -24,7 +27,8 @@ def estimate_seconds(cfg: RunConfig) -> float:
     n, d, runs = cfg.n_train, cfg.n_weights, len(cfg.lrs)
     per_epoch = EPOCH_OVERHEAD_S + n * d * runs * PER_WEIGHT_RUN_S
     if cfg.optimizer == "sgd":
-        per_epoch += n * (SGD_PER_SAMPLE_S + SOLVE_PER_RUN_S * (runs - 1))
+        if cfg.batch_size < CHUNK:
+            per_epoch += n * (SGD_PER_SAMPLE_S + SOLVE_PER_RUN_S * (runs - 1))
     else:
         per_epoch += -(-n // cfg.batch_size) * STEP_S[cfg.optimizer]
     return per_epoch * cfg.epochs

@@ -186,9 +186,9 @@ def test_a_sweeps_sentence_is_said_in_chinese_with_its_groups_and_the_runs_not_n
 
 
 @pytest.mark.parametrize("cfg, when", [
-    (RunConfig(n_samples=10_000, epochs=40_000), "about 1 minute of"),
-    (RunConfig(n_samples=10_000, epochs=100_000), "about 3 minutes of"),
-    (RunConfig(n_samples=1_000_000, epochs=100_000), "about 4.9 hours of"),
+    (RunConfig(n_samples=10_000, epochs=9_000), "about 1 minute of"),
+    (RunConfig(n_samples=10_000, epochs=25_000), "about 3 minutes of"),
+    (RunConfig(n_samples=1_000_000, epochs=20_000), "about 3.9 hours of"),
     (RunConfig(n_samples=10_000, epochs=100_000, lr=(1e-5, 2e-5)), "x 2 learning rates"),
 ])
 def test_long_run_warnings_are_said_in_chinese(cfg, when):
