@@ -133,12 +133,6 @@ class Batches:
         return [Batch(xb, xb.T, yb, 2.0 / len(xb)) for xb, yb in zip(xs, ys)]
 
 
-def batches(X: torch.Tensor, y: torch.Tensor, size: int) -> list[Batch]:
-    """(X, y) cut into all of the epoch's steps, in order, as one list (for short epochs and tests)."""
-    plan = Batches(X, y, size)
-    return plan.block(0, len(plan))
-
-
 def momentum(W, steps: list[Batch], lr, buf, mu: float) -> torch.Tensor:
     """One epoch of torch.optim.SGD(momentum=mu, dampening=0, nesterov=False)."""
     for b in steps:
