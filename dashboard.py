@@ -12,7 +12,18 @@ import streamlit as st
 import torch
 
 from linviz.estimate import long_run_warning
-from linviz_app import code_tab, compare_tab, ladder_tab, landscape_tab, presenter, sidebar, training_tab, widgets
+from linviz_app import (
+    chrome_zh,
+    code_tab,
+    compare_tab,
+    ladder_tab,
+    landscape_tab,
+    layout,
+    presenter,
+    sidebar,
+    training_tab,
+    widgets,
+)
 from linviz_app.board import STATUS_S, Board
 from linviz_app.controls import controls_ui
 from linviz_app.data_tab import data_ui
@@ -34,13 +45,6 @@ TABS = {  # id (its title: the locale's tab.<id>) -> the tab's *_ui(cfg, live), 
     "compare": compare_tab.compare_ui,
     "code": code_tab.code_ui,
 }
-COMPACT = """<style>.block-container {padding-top: 3.6rem; padding-bottom: 1rem;}
-[class*=st-key-] > [data-testid=stHorizontalBlock] {flex-wrap: wrap; row-gap: 0.6rem;}
-.st-key-controls [data-testid=stColumn] {min-width: 6.2rem;}
-.st-key-controls [data-testid=stColumn]:nth-child(n+6), .st-key-chart_toggles [data-testid=stColumn] {min-width: 12rem;}
-.st-key-chart_pair [data-testid=stColumn], .st-key-data_pair [data-testid=stColumn] {min-width: 20rem;}
-</style>"""  # charts, not chrome. On a narrow screen (a 1024 px projector with the sidebar open) the controls wrap
-# onto more rows instead of squeezing the buttons' labels, and a tab's two charts stack, each the full width
 
 warm()  # before any page runs: nothing a page imports lazily is ever seen half-imported by another
 if torch.get_num_threads() != 1:
@@ -50,7 +54,9 @@ if torch.get_num_threads() != 1:
 def main():
     st.set_page_config(page_title=t("page.browser_title"), page_icon="📉", layout="wide",
                        initial_sidebar_state=presenter.sidebar_state())  # folded in the presenter view
+    layout.apply()  # charts, not chrome: the page fits the screen it is on
     presenter.apply()
+    chrome_zh.apply()  # on the Chinese page, Streamlit's own words too
     start_session()
     url_errors = widgets.init_from_url()
     live = live_run()
@@ -60,13 +66,12 @@ def main():
         live.follow(cfg)
     sidebar.run_footer_ui(live)
 
-    st.html(COMPACT)
-    st.markdown(t("page.title"))
+    st.container(key="page_title").markdown(t("page.title"))  # in the header's band (linviz_app/layout.py)
     speed = controls_ui(live, can_train=cfg is not None)
     if lost_session(live.status in ACTIVE):  # the server no longer had this page's session; no new run yet
         st.warning(t(LOST_RUN))
     messages_ui(url_errors, errors, cfg, live)
-    board = Board(st.empty(), st.empty())  # status line and progress bar: above the tabs, seen from every tab
+    board = Board(st.container(key="status").empty(), st.empty())  # status line and progress bar: above the tabs, seen from every tab
     tabs = st.tabs([t(f"tab.{name}") for name in TABS], key="tab", on_change="rerun")  # only the open tab is built
     for (name, tab_ui), tab in zip(TABS.items(), tabs):
         if tab.open:

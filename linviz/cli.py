@@ -24,7 +24,7 @@ import torch
 
 from .analyze_cli import analysis_text
 from .cli_flags import EXIT_BAD_INPUT, BadFlag, one_line, parse
-from .engine import train
+from .engine import DIVERGE_FACTOR, train
 from .env import EXIT_OUTPUT, EnvError, GuardedStdout, OutputError, discard_stdout
 from .env import check as check_env
 from .env import debug as debug_on
@@ -36,6 +36,7 @@ from .text import fmt_number
 EXIT_OK, EXIT_DIVERGED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE = 0, 3, 4, 130, 141
 JSON_KEYS = ("epoch", "weights", "loss", "last_loss", "test_loss", "lr", "grad_norm", "diverged", "diverged_epoch",
              "elapsed", "steps")
+GONE = ("weights", "loss", "last_loss", "test_loss", "grad_norm")  # a diverged run has none of its own any more
 
 
 def _say(message: str) -> None:
@@ -47,55 +48,88 @@ def _fmt_loss(v: float) -> str:
     return f"{v:.4f}" if v < 1e6 else f"{v:.4e}"  # the tutorial's 4 decimals, readable when it explodes
 
 
-def _fmt_losses(cfg, values: np.ndarray) -> str:
-    """One loss per run: a single run's alone, a sweep's each with its lr."""
+BLEW_UP = f"the loss stopped being a finite number or grew over {fmt_number(DIVERGE_FACTOR)} times its start"  # engine
+
+
+def _fmt_losses(cfg, s: TrainState) -> str:
+    """One loss per run: a single run's alone, a sweep's each with its lr; a run that diverged says so, since its
+    numbers are those of its last finite epoch, not this one's."""
     if not cfg.is_sweep:
-        return _fmt_loss(values[0])
-    return ", ".join(f"{_fmt_loss(v)} (lr {fmt_number(lr)})" for v, lr in zip(values, cfg.lrs))
+        return _fmt_loss(s.last_loss[0])
+    return ", ".join(f"diverged at epoch {e} (lr {fmt_number(lr)})" if e >= 0 else f"{_fmt_loss(v)} (lr {fmt_number(lr)})"
+                     for v, lr, e in zip(s.last_loss, cfg.lrs, s.diverged_epoch))
+
+
+def _diverged_line(cfg, prev: TrainState, r: int) -> str:
+    """Run r blew up in the epoch after `prev`: which epoch, and its last finite loss, labelled with its own epoch.
+
+    The state of the epoch it blew up in repeats `prev`'s numbers (the engine keeps the last finite weights);
+    printed under the new epoch's number they would be the wrong epoch's."""
+    one = prev.run(r)
+    head = f"diverged at epoch {one.epoch + 1} (lr {fmt_number(cfg.lrs[r])}): {BLEW_UP}"
+    if one.epoch == 0:
+        return (f"{head} in its very first epoch. No epoch ended with a finite loss; the last finite one is the start's "
+                f"(epoch 0, before any step): {_fmt_loss(one.loss)}, the mean over the training samples")
+    return f"{head}. The last finite loss was at epoch {one.epoch}: {_fmt_loss(one.last_loss)}"
 
 
 def _as_json(cfg, s: TrainState) -> str:
     """One epoch as strict JSON: a single run's numbers, or a list with one entry per run for a sweep.
 
-    diverged_epoch is null while a run has not diverged; a number too large to be finite is written as null,
-    never NaN or Infinity."""
+    diverged_epoch is null while a run has not diverged. A run that has diverged has no numbers of its own from
+    that epoch on: its weights, losses and grad_norm are null there (its last finite ones are in the record of
+    the epoch before diverged_epoch); a number too large to be finite is written as null too, never NaN or
+    Infinity."""
     def clean(v):
         if isinstance(v, np.ndarray):
             return clean(v.tolist())
         if isinstance(v, list):
             return [clean(x) for x in v]
         return None if isinstance(v, float) and not np.isfinite(v) else v
+    runs = [s.run(r) for r in range(len(cfg.lrs))]
+    values = [{k: None if one.diverged and k in GONE else getattr(one, k) for k in JSON_KEYS} for one in runs]
     if cfg.is_sweep:
-        values = {k: getattr(s, k) for k in JSON_KEYS}
-        values["diverged_epoch"] = [s.run(r).diverged_epoch for r in range(len(cfg.lrs))]
+        values = {k: getattr(s, k) if k in ("epoch", "elapsed", "steps") else [v[k] for v in values] for k in JSON_KEYS}
     else:
-        one = s.run(0)
-        values = {k: getattr(one, k) for k in JSON_KEYS}
+        values = values[0]
     return json.dumps({k: clean(v) for k, v in values.items()}, allow_nan=False)
 
 
 def _summary(cfg, s: TrainState) -> str:
-    rows = [f"{'weight':>8} {'true':>12} " + " ".join(f"{'learned' if not cfg.is_sweep else f'lr {fmt_number(lr)}':>12}"
-                                                        for lr in cfg.lrs)]
+    """The true weights beside the learned ones; a run that diverged shows its last finite weights, and says so."""
+    notes = []
+    for r, e in enumerate(s.diverged_epoch):
+        if e >= 0:
+            which = "the initial ones (epoch 0)" if e == 1 else f"the last finite ones, epoch {e - 1}'s"
+            run = f" of lr {fmt_number(cfg.lrs[r])}" if cfg.is_sweep else ""
+            notes.append(f"weights{run}: {which}; it diverged at epoch {e}")
+    if cfg.is_sweep:
+        names = [f"lr {fmt_number(lr)}" for lr in cfg.lrs]
+    else:
+        names = ["learned" if not notes else "initial" if s.diverged_epoch[0] == 1 else "last finite"]
+    rows = [f"{'weight':>8} {'true':>12} " + " ".join(f"{name:>12}" for name in names)]
     for i, w in enumerate(cfg.true_weights):
         rows.append(f"{'w' + str(i + 1):>8} {w:>12.4f} " + " ".join(f"{v:>12.4f}" for v in s.weights[:, i]))
-    return "\n".join(rows)
+    return "\n".join([*notes, *rows])
 
 
 def _train(cfg, args) -> int:
-    state = None
+    state = prev = None
     try:
         for state in train(cfg):
             if args.json:
                 print(_as_json(cfg, state), flush=True)
-            elif state.epoch and (state.epoch % args.print_every == 0 or state.epoch == cfg.epochs
-                                  or np.all(state.diverged)):
-                print(f"Epoch [{state.epoch}/{cfg.epochs}], Loss: {_fmt_losses(cfg, state.last_loss)}", flush=True)
+            elif state.epoch:
+                for r in np.flatnonzero(state.diverged_epoch == state.epoch):  # blew up in this epoch
+                    print(_diverged_line(cfg, prev, r), flush=True)
+                if not np.all(state.diverged) and (state.epoch % args.print_every == 0 or state.epoch == cfg.epochs):
+                    print(f"Epoch [{state.epoch}/{cfg.epochs}], Loss: {_fmt_losses(cfg, state)}", flush=True)
+            prev = state
     except KeyboardInterrupt:
         _say(f"interrupted after epoch {state.epoch if state else 0}")
         return EXIT_INTERRUPTED
     if not args.json:
-        print("training stopped: it diverged" if np.all(state.diverged) else "training done")
+        print(f"training stopped: it diverged at epoch {state.epoch}" if np.all(state.diverged) else "training done")
         print(_summary(cfg, state), flush=True)
     which = [f"lr {fmt_number(lr)} at epoch {e}" for lr, e in zip(cfg.lrs, state.diverged_epoch) if e >= 0]
     if which:

@@ -2,12 +2,16 @@
 
 Each `Field` gives a RunConfig attribute its CLI flag and URL key, the label and help a person reads, its
 type and limits, and the kind of widget the dashboard draws. `Field.read` turns text (a flag, a URL
-parameter, a text box) or an already typed value (a number box) into a checked value, or raises a
-ConfigError naming the field, what was given (cut to a readable length) and what is allowed. Rules that
+parameter, a text box: one rule for every door) or an already typed value into a checked value, or raises a
+ConfigError naming the field, what was given (cut to a readable length) and what is allowed. Text is read as a
+student writes it: 1e6, +5, 1,000,000 (a comma groups thousands in one number), and what a Chinese input method
+types (full-width digits and signs, 。 or ． as the decimal point, ，、 between numbers). Rules that
 involve two fields live with RunConfig (config.py); the text doors (parse_config, to_query, ...) in query.py.
 
 >>> BY_KEY["samples"].read("20"), BY_KEY["weights"].read("2, 3, -4")
 (20, (2.0, 3.0, -4.0))
+>>> BY_KEY["samples"].read("1e6"), BY_KEY["samples"].read("1,000,000"), BY_KEY["lr"].read("０。００００１")
+(1000000, 1000000, 1e-05)
 >>> BY_KEY["momentum"].allowed
 'a number from 0 up to (not including) 1'
 """
@@ -22,7 +26,12 @@ from .text import clip, fmt_number
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 SCHEDULES = ("constant", "step", "exp")
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3001: ",", 0x3000: " "}  # ０-９, ，、 from CJK IMEs
+# What a Chinese (or Japanese) input method, or a copied document, types for ASCII: full-width forms ０-９ ．－＋
+# ｅＥ ，；, the ideographic comma and full stop (、。: "." typed in Chinese mode gives 。, read as a decimal point),
+# the halfwidth full stop ｡, the ideographic space, the minus sign − and no-break spaces. One table for every door.
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {
+    0x3001: ",", 0x3002: ".", 0xFF61: ".", 0x3000: " ", 0x2212: "-", 0x00A0: " ", 0x202F: " ", 0x2009: " "}
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")  # 1,000,000: thousands grouped as the messages write them
 
 
 @dataclass(frozen=True)
@@ -36,8 +45,7 @@ class Field:
     hi_open: bool = False
     choices: tuple = ()   # for kind "choice"
     count: tuple = (1, 1)  # for lists: how many numbers
-    widget: str = "number"  # text, number, select, checkbox
-    step: float = 1
+    widget: str = "number"  # text, number (a text box read as one number), select, checkbox
     advanced: bool = False  # drawn in the sidebar's "Advanced" section
     needs: tuple = ()     # (other attr, value): the field only matters then (the widget is disabled otherwise)
 
@@ -103,6 +111,12 @@ class Field:
             return words[t.lower()]
         if self.kind == "choice":
             return t.lower()
+        if not t:
+            raise self.error(text, Msg("parse.empty"))
+        if "," in t:  # one number: a comma only groups thousands (1,000,000); 1,5 is not read as 1.5 nor 15
+            if not _GROUPED.fullmatch(t):
+                raise self.error(text, Msg("parse.grouping"))
+            t = t.replace(",", "")
         return _number(t, lambda: self.error(text))
 
     def check(self, v, shown=None):
@@ -170,17 +184,17 @@ FIELDS = (  # each field's label and help are in the locale files: field.<attr>.
     _F("true_weights", "weights", "floats", -1e6, 1e6, count=(1, 1000), widget="text"),
     _F("n_samples", "samples", "int", 1, 10_000_000),
     _F("lr", "lr", "lrs", 0, 1e9, lo_open=True, count=(1, 1024), widget="text"),
-    _F("epochs", "epochs", "int", 1, 1_000_000, step=10),
+    _F("epochs", "epochs", "int", 1, 1_000_000),
     _F("device", "device", "choice", choices=DEVICES, widget="select"),
     _F("batch_size", "batch_size", "int", 1, 10_000_000, advanced=True),
     _F("optimizer", "optimizer", "choice", choices=OPTIMIZERS, widget="select", advanced=True),
-    _F("momentum", "momentum", "float", 0, 1, hi_open=True, step=0.05, advanced=True, needs=("optimizer", "momentum")),
+    _F("momentum", "momentum", "float", 0, 1, hi_open=True, advanced=True, needs=("optimizer", "momentum")),
     _F("schedule", "schedule", "choice", choices=SCHEDULES, widget="select", advanced=True),
     _F("step_size", "step_size", "int", 1, 1_000_000, advanced=True, needs=("schedule", "!constant")),
-    _F("gamma", "gamma", "float", 0, 1, lo_open=True, step=0.05, advanced=True, needs=("schedule", "!constant")),
+    _F("gamma", "gamma", "float", 0, 1, lo_open=True, advanced=True, needs=("schedule", "!constant")),
     _F("shuffle", "shuffle", "bool", widget="checkbox", advanced=True),
-    _F("noise_std", "noise_std", "float", 0, 1e9, step=1.0, advanced=True),
-    _F("test_fraction", "test_fraction", "float", 0, 1, hi_open=True, step=0.05, advanced=True),
+    _F("noise_std", "noise_std", "float", 0, 1e9, advanced=True),
+    _F("test_fraction", "test_fraction", "float", 0, 1, hi_open=True, advanced=True),
     _F("standardize", "standardize", "bool", widget="checkbox", advanced=True),
     _F("seed", "seed", "int", 0, 2**32 - 1, advanced=True),
     _F("feature_min", "feature_min", "int", -1_000_000, 1_000_000, advanced=True),

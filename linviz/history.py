@@ -6,7 +6,11 @@ million-epoch run still costs `capacity` rows. The latest state is always kept e
 A single run's view has columns (T,) and weights (T, D). A sweep (R learning rates) has epoch and
 elapsed (T,), per-run columns loss, last_loss, test_loss, lr (T, R), weights (T, R, D) and
 diverged_epoch (R,) (-1 where a run has not diverged). A run that diverged at epoch k keeps repeating its
-last finite values from epoch k on: `alive(view)` says which (epoch, run) cells are real.
+last finite values from epoch k on: `alive(view)` says which (epoch, run) cells are real. A single run's view has
+diverged_at instead: the epoch it blew up in, -1 while it has not.
+
+The state of the epoch in which the last run blew up only repeats the epoch before (the engine keeps the last
+finite weights), so it gets no row of its own; the epoch before always has one, whatever the stride.
 """
 import threading
 
@@ -42,19 +46,27 @@ class History:
 
     def append(self, s: TrainState) -> None:
         with self.lock:
-            self.last = s
-            if s.epoch % self.stride or np.all(s.diverged):  # a diverged state repeats the last finite epoch
+            prev, self.last = self.last, s
+            if np.all(s.diverged):  # it repeats the last finite epoch: that one's row is kept, even between strides
+                if prev is not None and not np.all(prev.diverged) and (self.n == 0 or self._t[self.n - 1, 0] != prev.epoch):
+                    self._put(prev, always=True)
                 return
-            if self.n == self.capacity:
-                keep = np.arange(0, self.capacity, 2)
-                self.n = len(keep)
-                for a in (self._t, self._r, self._w):
-                    a[: self.n] = a[keep]
-                self.stride *= 2
-                if s.epoch % self.stride:
-                    return
-            self._t[self.n], self._r[self.n], self._w[self.n] = _row(s)
-            self.n += 1
+            if s.epoch % self.stride == 0:
+                self._put(s)
+
+    def _put(self, s: TrainState, always: bool = False) -> None:
+        """A row for `s`; when full, every other old row goes and the stride doubles (then `s` is kept only on the
+        new stride, or `always`)."""
+        if self.n == self.capacity:
+            keep = np.arange(0, self.capacity, 2)
+            self.n = len(keep)
+            for a in (self._t, self._r, self._w):
+                a[: self.n] = a[keep]
+            self.stride *= 2
+            if s.epoch % self.stride and not always:
+                return
+        self._t[self.n], self._r[self.n], self._w[self.n] = _row(s)
+        self.n += 1
 
     def view(self) -> dict:
         """Copies of every column, the latest state included (shapes: see the module docstring)."""
@@ -71,7 +83,8 @@ class History:
         else:
             out |= {name: r[:, i, 0] for i, name in enumerate(PER_RUN)}
             out["weights"] = w[:, 0]
-        return {k: out[k] for k in (*ROWS, "diverged_epoch") if k in out}
+            out["diverged_at"] = -1 if s is None else int(s.diverged_epoch[0])
+        return {k: out[k] for k in (*ROWS, "diverged_epoch", "diverged_at") if k in out}
 
 
 def alive(v: dict) -> np.ndarray:

@@ -58,9 +58,27 @@ def _underdetermined(cfg: RunConfig, s: RunState, err: float, reachable: np.ndar
 
 
 def status_line(cfg: RunConfig, s: TrainState | RunState) -> str:
-    """Epoch k of E, elapsed and steps per second (a Msg)."""
-    rate = s.steps / s.elapsed if s.elapsed > 0 else 0.0
-    return Msg("core.status", epoch=s.epoch, epochs=cfg.epochs, elapsed=s.elapsed, rate=rate)
+    """What a student reads first (a Msg): the epoch and, for a single run, its mean training loss.
+
+    A run that diverged shows its last finite epoch, so the epoch named is the one whose loss is shown (the state
+    of the epoch it blew up in repeats the epoch before). A sweep's runs each have their own loss: the epoch alone.
+    The timing is `timing_line`'s, for the end of the line."""
+    if cfg.is_sweep and isinstance(s, TrainState):
+        return Msg("core.status.sweep", epoch=s.epoch, epochs=cfg.epochs)
+    one = s.run(0) if isinstance(s, TrainState) else s
+    return Msg("core.status", epoch=last_finite_epoch(one), epochs=cfg.epochs, loss=one.loss)
+
+
+def last_finite_epoch(s: RunState) -> int:
+    """The epoch whose numbers `s` holds: its own, or for a run that diverged the last one before it blew up."""
+    return s.epoch if s.diverged_epoch is None else s.diverged_epoch - 1
+
+
+def timing_line(s: TrainState | RunState) -> str:
+    """Seconds spent training and steps per second (a Msg), or "" before the first step."""
+    if not s.steps or s.elapsed <= 0:
+        return ""
+    return Msg("core.timing", elapsed=s.elapsed, rate=s.steps / s.elapsed)
 
 
 def history_csv(h: History) -> str:
@@ -79,12 +97,15 @@ def history_csv(h: History) -> str:
 def result_json(cfg: RunConfig, s: TrainState | None) -> str:
     """The settings (as URL parameters) and the result of a single run, for a lecture's notes or a bug report.
 
-    diverged_epoch is null while the run has not diverged (as in sweep_json and the CLI's --json)."""
+    diverged_epoch is null while the run has not diverged (as in sweep_json and the CLI's --json). epoch is how far
+    training went; the weights and losses are those of last_finite_epoch: epoch itself, or for a run that diverged
+    the epoch before it blew up (diverged_epoch - 1; 0 is the start)."""
     result = None
     if s is not None:
         one = s.run(0)
-        result = {"epoch": one.epoch, "weights": one.weights.tolist(), "loss": one.loss,
-                  "last_loss": one.last_loss, "test_loss": one.test_loss, "diverged": one.diverged,
+        last = last_finite_epoch(one)  # 0 for a run that blew up in its first epoch: no step's loss to show
+        result = {"epoch": one.epoch, "last_finite_epoch": last, "weights": one.weights.tolist(),
+                  "loss": one.loss, "last_loss": one.last_loss if last else None, "test_loss": one.test_loss, "diverged": one.diverged,
                   "diverged_epoch": one.diverged_epoch, "elapsed_s": one.elapsed, "kind": outcome(cfg, s)[0]}
     return json.dumps({"settings": to_query(cfg, full=True), "true_weights": list(cfg.true_weights),
                        "result": result}, indent=2)

@@ -9,6 +9,7 @@ Their words (titles, axes, legend, hover) are in the page's language (`i18n.t`; 
 import numpy as np
 import plotly.graph_objects as go
 
+from linviz.engine import DIVERGE_FACTOR
 from linviz.text import fmt_number
 from linviz_app.i18n import t, tr
 
@@ -16,7 +17,8 @@ from linviz_app.i18n import t, tr
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933",
            "#882255", "#117733", "#332288", "#AA4499")
 MAX_LINES = len(PALETTE)  # more weights than this get a heatmap instead of a spaghetti of lines
-PER_SWEEP = ("diverged_epoch",)  # view keys with one entry per run, not per epoch: thinning leaves them be
+PER_SWEEP = ("diverged_epoch", "diverged_at")  # view keys with one entry per run, not per epoch: thinning leaves them be
+BLOWUP = "#C00000"  # the mark of a run that diverged
 MAX_POINTS = 800  # per trace: more than a projector's chart has pixels for, and cheap to send
 FONT = {"size": 17}
 TICK_FONT = {"size": 15}
@@ -81,7 +83,37 @@ def loss_figure(v: dict, log_y: bool = True, pinned=()) -> go.Figure:
     y_title = t("page.chart.mse_log" if log_y else "page.chart.mse")
     layout = base_layout(t("page.chart.loss"), y_title, log_y, legend_rows=2 + len(pinned) // 2)
     layout["shapes"], layout["annotations"] = lr_change_marks(v)
+    de = v.get("diverged_at", -1)
+    if de >= 0 and len(x):
+        ok = np.isfinite(_positive(v["loss"], log_y))
+        if ok.any():  # the last finite mean loss: where the line ends
+            traces.append(last_finite_trace([x[ok][-1]], [v["loss"][ok][-1]], [BLOWUP], de))
+        blowup_marks(layout, [de], [t("page.chart.diverged", epoch=de, factor=fmt_number(DIVERGE_FACTOR))],
+                     [BLOWUP], [x, *(p["epoch"] for p in pinned)])
     return make_figure(traces, layout)
+
+
+def last_finite_trace(x, y, colors, epoch: int | None = None) -> dict:
+    """Crosses on the last finite points of runs that diverged; the hover names the epoch it blew up in."""
+    hover = t("page.chart.diverged_at", epoch=epoch) if epoch is not None else t("page.chart.last_finite")
+    return {"type": "scatter", "x": list(x), "y": list(y), "mode": "markers", "name": t("page.chart.last_finite"),
+            "marker": {"symbol": "x", "size": 14, "color": list(colors), "line": {"width": 2}},
+            "hovertemplate": f"%{{y:.4g}}<extra>{hover}</extra>"}
+
+
+def blowup_marks(layout: dict, epochs, texts, colors, xs=()) -> None:
+    """A dashed line at each epoch a run blew up in, with its text beside it, added to `layout`; the x-axis spans
+    them (a run that diverged in its first epoch still shows epoch 1, at the right edge), and every x in `xs`."""
+    shapes, notes = layout.get("shapes") or [], layout.get("annotations") or []
+    for i, (e, text, color) in enumerate(zip(epochs, texts, colors)):
+        shapes.append({"type": "line", "x0": int(e), "x1": int(e), "yref": "paper", "y0": 0, "y1": 1,
+                       "line": {"color": color, "width": 2, "dash": "dash"}})
+        notes.append({"x": int(e), "yref": "paper", "y": 0.97 - 0.09 * i, "yanchor": "top", "xanchor": "right",
+                      "align": "right", "text": text, "showarrow": False, "font": {"size": 14, "color": color},
+                      "bgcolor": "rgba(255,255,255,0.8)"})
+    layout["shapes"], layout["annotations"] = shapes, notes
+    hi = max([int(e) for e in epochs] + [float(np.max(a)) for a in xs if len(a)])
+    layout["xaxis"]["range"] = [-0.03 * max(hi, 1), hi + 0.03 * max(hi, 1)]
 
 
 def pinned_traces(pinned, log_y: bool) -> list:
@@ -118,6 +150,7 @@ def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure
         v = {**v, "weights": np.abs(v["weights"] - true)}
     v = thin(v)
     x, w = v["epoch"], v["weights"]
+    de = v.get("diverged_at", -1)
     traces = []
     for i, target in enumerate(true):
         color, name = PALETTE[i], f"w{i + 1} → {target:g}"
@@ -126,13 +159,17 @@ def weights_figure(v: dict, true_weights, show_error: bool = False) -> go.Figure
                                line={"color": color, "width": 3.5},
                                hovertemplate=f"w{i + 1}: %{{y:.4g}}<extra></extra>"))
         if not show_error and len(x):
-            end = max(int(x[-1]), int(x[0]) + 1)  # at least one epoch wide: a run that diverged at once still shows it
+            end = max(int(x[-1]), int(x[0]) + 1, de)  # to the epoch it blew up in: a run that diverged at once shows it
             traces.append(scatter([int(x[0]), end], [target, target], legendgroup=name, showlegend=False,
                                    line={"color": color, "width": 2, "dash": "dash"}, hoverinfo="skip", mode="lines"))
     title = t("page.chart.error" if show_error else "page.chart.weights")
     rows = -(-len(true) // 4)
     y_title = "|w - w*|" if show_error else t("page.chart.weight")
-    return make_figure(traces, base_layout(title, y_title, show_error, legend_rows=rows))
+    layout = base_layout(title, y_title, show_error, legend_rows=rows)
+    if de >= 0 and len(x):  # the lines end at the last finite weights; the dashed line marks where they blew up
+        blowup_marks(layout, [de], [t("page.chart.diverged", epoch=de, factor=fmt_number(DIVERGE_FACTOR))], [BLOWUP],
+                     [x])
+    return make_figure(traces, layout)
 
 
 def error_heatmap(v: dict, true: np.ndarray) -> go.Figure:
@@ -145,4 +182,7 @@ def error_heatmap(v: dict, true: np.ndarray) -> go.Figure:
     heat = {"type": "heatmap", "x": v["epoch"], "y": [f"w{i + 1}" for i in range(len(true))], "z": z,
             "colorscale": "Viridis", "colorbar": {"title": {"text": "log10 |w - w*|"}},
             "hovertemplate": t("page.chart.heatmap_hover", x="%{x}", y="%{y}", z="%{z:.2f}") + "<extra></extra>"}
+    de = v.get("diverged_at", -1)
+    if de >= 0 and len(v["epoch"]):
+        blowup_marks(layout, [de], [t("page.chart.diverged_at", epoch=de)], [BLOWUP], [v["epoch"]])
     return make_figure([heat], layout)

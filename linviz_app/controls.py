@@ -57,7 +57,7 @@ def on_reset() -> None:
 def controls_ui(live: LiveRun, can_train: bool):
     """The buttons and the speed, above the charts (below them, a running loop would hide them); returns
     the speed in epochs per second, or "max"."""
-    cols = st.container(key="controls").columns([1.2, 1, 1.4, 1.2, 1.2, 3.4, 2.2], vertical_alignment="bottom")
+    cols = st.container(key="controls").columns([1.2, 1, 1.4, 1.2, 1.2, 3, 2.6], vertical_alignment="bottom")
     active, paused = live.status in ACTIVE, live.status == Status.PAUSED
     common = {"width": "stretch"}
     cols[0].button(t("controls.train"), type="primary", on_click=on_train, disabled=not can_train, key="btn_train",

@@ -10,6 +10,7 @@ import numpy as np
 from linviz.samples import Samples
 from linviz_app.charts import FONT, TICK_FONT, make_figure
 from linviz_app.i18n import t
+from linviz_app.live import listed
 
 TARGET_COLOR, DIAGONAL_COLOR = "#000000", "#888888"
 TABLE_ROWS, TABLE_FEATURES = 10, 6  # the table's first samples and features: a screen's worth
@@ -27,15 +28,44 @@ def parity_range(y: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+def beyond_text(per_run, runs: list[str] | None = None, diverged=None, at_most: int = 3) -> str:
+    """How many points lie beyond the parity plot's axes, and why: the runs that diverged (their last finite weights
+    predict far off the targets), else the runs whose predictions are still far from them (a start far off, a slow
+    lr). `per_run`: (R,) points beyond per run; `runs`: a sweep's run names (None: one run); `diverged`: (R,) bools.
+
+    >>> beyond_text([0, 20], ["lr 1e-5", "lr 1e-3"], [False, True])
+    '20 points beyond the axes:<br>lr 1e-3 diverged, so its predictions<br>run off the chart'
+    >>> beyond_text([3])
+    '3 points beyond the axes:<br>the predictions are still<br>far from the targets'
+    """
+    per_run = np.asarray(per_run)
+    n = int(per_run.sum())
+    count = t("tabs.data.outside_one" if n == 1 else "tabs.data.outside_many", n=n)
+    off = per_run > 0
+    gone = off & (np.zeros(len(per_run), bool) if diverged is None else np.asarray(diverged, bool)[:len(per_run)])
+    if runs is None:
+        return t("tabs.data.beyond_run_diverged" if gone.any() else "tabs.data.beyond_run_far", count=count)
+    which = gone if gone.any() else off
+    names = [r for r, w in zip(runs, which) if w]
+    named = listed(names[:at_most])  # "a, b" ("a、b")
+    if len(names) > at_most:
+        named = t("tabs.data.beyond_more", runs=named, n=len(names) - at_most)
+    key = ("tabs.data.beyond_diverged_many" if len(names) > 1 else "tabs.data.beyond_diverged") if gone.any() else \
+        "tabs.data.beyond_far"
+    return t(key, count=count, runs=named)
+
+
 def _marker_size(k: int) -> int:
     return 11 if k <= 50 else 7 if k <= 500 else 4
 
 
 def parity_figure(s: Samples, pred: np.ndarray, names: list[str], colors: list[str], bounds: tuple[float, float],
-                  title: str | None = None):
+                  title: str | None = None, runs: list[str] | None = None, diverged=None):
     """Each sample at (target, prediction), one colour per run (pred: (R, k)); test samples as open circles.
 
-    A perfect fit puts every point on the dashed diagonal; `bounds` fixes both axes (see parity_range)."""
+    A perfect fit puts every point on the dashed diagonal; `bounds` fixes both axes (see parity_range). Points beyond
+    them are counted in a note that says why (beyond_text): `runs` names a sweep's runs (None: a single run), and
+    `diverged` says which of them diverged."""
     lo, hi = bounds
     title = t("tabs.data.parity_default") if title is None else title
     traces = [{"type": "scatter", "x": [lo, hi], "y": [lo, hi], "mode": "lines", "name": t("tabs.data.perfect_fit"),
@@ -54,7 +84,8 @@ def parity_figure(s: Samples, pred: np.ndarray, names: list[str], colors: list[s
                            "hovertemplate": t("tabs.data.hover_test_point" if held else "tabs.data.hover_point",
                                               n="%{customdata}", x="%{x:.4g}", y="%{y:.4g}")
                                             + f"<extra>{name}</extra>"})
-    outside = int(np.sum(np.isfinite(pred) & ((pred < lo) | (pred > hi))) + np.sum(~np.isfinite(pred)))
+    per_run = np.sum(~np.isfinite(pred) | (pred < lo) | (pred > hi), axis=1)  # (R,) points beyond the axes
+    outside = int(per_run.sum())
     axis = {"tickfont": TICK_FONT, "range": [lo, hi], "zeroline": False}
     layout = {"title": {"text": title, "font": {"size": 20}}, "template": "plotly_white", "font": FONT,
               "height": 540, "margin": {"l": 70, "r": 20, "t": 50, "b": 160}, "hovermode": "closest",
@@ -64,8 +95,8 @@ def parity_figure(s: Samples, pred: np.ndarray, names: list[str], colors: list[s
     if outside:
         layout["annotations"] = [{"xref": "paper", "yref": "paper", "x": 0.01, "y": 0.99, "showarrow": False,
                                   "xanchor": "left", "yanchor": "top", "font": {"size": 14, "color": "#D55E00"},
-                                  "text": t("tabs.data.outside_one" if outside == 1 else "tabs.data.outside_many",
-                                            n=outside)}]
+                                  "align": "left", "bgcolor": "rgba(255,255,255,0.85)",
+                                  "text": beyond_text(per_run, runs, diverged)}]
     return make_figure(traces, layout)
 
 

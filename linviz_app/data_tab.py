@@ -19,7 +19,7 @@ from linviz_app.data_charts import TABLE_FEATURES, parity_figure, parity_range, 
 from linviz_app.i18n import t
 from linviz_app.live import LiveRun
 from linviz_app.live_chart import live_chart
-from linviz_app.sweep_charts import lr_names
+from linviz_app.lr_colours import lr_labels, lr_styles
 
 TABLE_S = 1.0  # mid-run, the table is redrawn at most once a second (the charts at the live loop's rate)
 PREVIEW_CELLS = 1_000_000  # samples x weights drawn for a preview before any run: a few ms, not a wait
@@ -34,7 +34,8 @@ class DataView:
         self.samples = select(data, max(1, MAX_POINTS // runs))
         w0 = data.to_original(start_weights(cfg, cfg.n_weights))  # (D,) where every run starts
         self.bounds = parity_range(self.samples.y, predict(data, self.samples, w0))  # fixed: points move, axes stay
-        self.names = lr_names(cfg.lrs)[:MAX_LINES] if cfg.is_sweep else [t("tabs.data.prediction")]
+        names, self.colors = lr_styles(cfg.lrs) if cfg.is_sweep else ([t("tabs.data.prediction")], list(PALETTE))
+        self.names, self.colors = names[:MAX_LINES], self.colors[:MAX_LINES]  # each lr as on every tab (lr_colours.py)
         left, right = st.container(key="data_pair").columns(2)  # stacked on a narrow screen (dashboard.COMPACT)
         self.parity, self.per_sample = left.empty(), right.empty()
         self.table, self.table_at = st.empty(), 0.0
@@ -50,11 +51,16 @@ class DataView:
             title = t("tabs.data.parity_diverged", epoch=k, last=k - 1)
         pred = predict(self.data, self.samples, W)  # (R, k)
         keep = f"data-{id(live.history)}-{self.run}"  # the same run keeps the user's zoom
-        live_chart(self.parity, parity_figure(self.samples, pred, names, list(PALETTE), self.bounds, title),
-                   "live_data_parity", keep)
+        runs, diverged = None, None  # what the note on points beyond the axes names: which runs, which diverged
+        if state is not None:
+            diverged = np.asarray(state.diverged_epoch)[:len(pred)] >= 0
+        if self.cfg.is_sweep and state is not None:
+            runs = self.names[:len(pred)]
+        parity = parity_figure(self.samples, pred, names, self.colors, self.bounds, title, runs=runs, diverged=diverged)
+        live_chart(self.parity, parity, "live_data_parity", keep)
         r = min(self.run, len(pred) - 1)
         each = t("tabs.data.each_title_run", name=names[r]) if self.cfg.is_sweep else t("tabs.data.each_title")
-        live_chart(self.per_sample, samples_figure(self.samples, pred[r], PALETTE[r], self.bounds, each),
+        live_chart(self.per_sample, samples_figure(self.samples, pred[r], self.colors[r], self.bounds, each),
                    "live_data_samples", keep)
         if final or time.perf_counter() - self.table_at >= TABLE_S:
             self.table_at = time.perf_counter()
@@ -84,8 +90,8 @@ def data_ui(cfg: RunConfig | None, live: LiveRun) -> DataView | None:
         return None
     run = 0
     if run_cfg.is_sweep and len(run_cfg.lrs) > 1:
-        ids = lr_names(run_cfg.lrs, "en")[:MAX_LINES]  # the choice's values: English, so a language switch keeps it
-        shown = dict(zip(ids, lr_names(run_cfg.lrs)))
+        ids = lr_labels(run_cfg.lrs, "en")[:MAX_LINES]  # the choice's values: English, so a language switch keeps it
+        shown = dict(zip(ids, lr_labels(run_cfg.lrs)))
         run = ids.index(st.selectbox(t("tabs.data.run_choice"), ids, format_func=shown.get, key="data_run"))
     for line in notes(run_cfg, data, live):
         st.caption(line)

@@ -75,7 +75,7 @@ class LadderCharts:
         self.caption.caption(t("tabs.ladder.progress", n=len(c.lrs), epoch=s.epoch, epochs=c.epochs,
                                seconds=s.elapsed, status=t(f"tabs.ladder.status.{status}")))
         v, run = h.view(), id(h)  # another ladder may rescale; this one keeps the user's zoom
-        live_chart(self.charts[0], ladder_loss_figure(v, c.lrs, self.record["factors"], self.record["kinds"]),
+        live_chart(self.charts[0], ladder_loss_figure(v, c.lrs, self.record["factors"]),
                    "ladder_loss", f"ladder-loss-{run}")
         final_fig = ladder_final_figure(c.lrs, s.loss, s.diverged, self.record["threshold"], status in ACTIVE)
         live_chart(self.charts[1], final_fig, "ladder_final", f"ladder-final-{run}")

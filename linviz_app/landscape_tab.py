@@ -18,9 +18,9 @@ from linviz_app.i18n import t, tr
 from linviz_app.live import LiveRun
 from linviz_app.live_chart import live_chart
 from linviz_app.lr_charts import landscape_figure
+from linviz_app.lr_colours import lr_styles
 from linviz_app.safe import md_escape
 from linviz_app.session import cached_analysis, drawn_data
-from linviz_app.sweep_charts import lr_names
 
 REDRAW_S = 0.25  # seconds between landscape redraws mid-run: a contour costs the server and the browser more
 
@@ -69,7 +69,7 @@ class Landscape:
                 else t("tabs.land.epochs", first=path.first_epoch, last=path.last_epoch))
         self.note.caption(t("tabs.land.steps_note", each=each, span=span))
         runs = [(t("tabs.land.training_path"), PALETTE[1])] if not live.history.runs else list(
-            zip(lr_names(live.cfg.lrs)[:MAX_LINES], PALETTE))
+            zip(*lr_styles(live.cfg.lrs)))[:MAX_LINES]  # each lr as on every tab (lr_colours.py)
         diverged = np.asarray(live.state.diverged_epoch)  # (R,): -1 where a run has not diverged
         out = []
         for r, (name, color) in enumerate(runs):
@@ -128,5 +128,6 @@ def training_paths(live: LiveRun, i: int, j: int) -> list:
     if not live.history.runs:
         return [(t("tabs.land.training_path"), v["weights"][:, i], v["weights"][:, j], "#D55E00", live.state.run(0).diverged)]
     ok, w = alive(v), v["weights"]
-    return [(name, w[ok[:, r], r, i], w[ok[:, r], r, j], PALETTE[r], v["diverged_epoch"][r] >= 0)
-            for r, name in enumerate(lr_names(live.cfg.lrs)[:MAX_LINES])]
+    names, colors = lr_styles(live.cfg.lrs)  # each lr as on every tab (lr_colours.py)
+    return [(name, w[ok[:, r], r, i], w[ok[:, r], r, j], colors[r], v["diverged_epoch"][r] >= 0)
+            for r, name in enumerate(names[:MAX_LINES])]

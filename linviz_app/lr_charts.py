@@ -4,47 +4,64 @@ import numpy as np
 from linviz.stability import regime_name
 from linviz_app.charts import FONT, TICK_FONT, base_layout, make_figure, scatter, short_number, thin
 from linviz_app.i18n import t, tr
+from linviz_app.lr_colours import lr_colours, lr_styles
 from linviz_app.sweep_charts import run_traces
 
 REGIME_COLORS = {"too slow": "#BBBBBB", "converges smoothly": "#009E73", "oscillates but converges": "#E69F00",
                  "diverges": "#D55E00"}  # colour-blind safe (Okabe-Ito), grey for "nothing much happens"
 
 
+BAND_PLOT_PX, BAND_TOP_PX, BAND_TICKS_PX, LEGEND_ROW_PX = 90, 12, 28, 19  # the band's plot, above it, its ticks
+BAND_Y = (-1.0, 1.6)  # the band's y axis: the band at 0, "your lr" above it, the threshold line across the band only
+THRESHOLD_Y = 0.45    # the threshold line's half height: past the band's edges (22 px thick: +-0.32), below the marker
+YOU_Y = 0.78          # the marker's centre: its tip above the threshold line, its label above the marker
+
+
 def lr_band_figure(lrs: np.ndarray, kinds: list[str], lr: float, threshold: float):
-    """The lr axis (log), coloured by what training does there, with a marker at the current lr."""
+    """The lr axis (log), coloured by what training does there, with a marker at the current lr above the band and
+    the divergence threshold as a dotted line across it. A legend below the axis names each colour and the dotted
+    line, one per row (its words in the page's language, however long: rows never collide); the threshold line
+    stops at the band, below the marker and its label, so nothing overlaps wherever the lr sits."""
     traces = []
     for kind, color in REGIME_COLORS.items():
         y = np.where(np.array(kinds) == kind, 0.0, np.nan)
         if np.isfinite(y).any():
             name = tr(regime_name(kind))  # in the page's language
-            traces.append(scatter(lrs, y, name=name, line={"color": color, "width": 22},
+            traces.append(scatter(lrs, y, name=name, line={"color": color, "width": 22}, mode="lines",
                                    hovertemplate=t("tabs.lr.band_hover", lr="%{x:.2g}", kind=name)
                                    + "<extra></extra>"))
+    if np.isfinite(threshold):
+        name = t("tabs.lr.threshold_legend", threshold=short_number(threshold))
+        traces.append({"type": "scatter", "x": [threshold, threshold], "y": [-THRESHOLD_Y, THRESHOLD_Y],
+                       "mode": "lines", "name": name, "line": {"color": "#000", "width": 2, "dash": "dot"},
+                       "hovertemplate": name + "<extra></extra>"})
     you = t("tabs.lr.your_lr")
     span = np.log10([np.min(lrs), np.max(lrs)])  # near an end of the band the label leans inwards, not off the chart
     at = (np.log10(lr) - span[0]) / max(span[1] - span[0], 1e-12)
     side = "top left" if at > 0.85 else "top right" if at < 0.15 else "top center"
-    traces.append({"type": "scatter", "x": [lr], "y": [0.0], "mode": "markers+text", "name": you,
-                   "marker": {"symbol": "triangle-down", "size": 16, "color": "#000"}, "text": [you],
-                   "textposition": side, "showlegend": False, "hoverinfo": "skip"})
-    layout = {"height": 150, "margin": {"l": 8, "r": 8, "t": 18, "b": 30}, "template": "plotly_white",
-              "font": {"size": 12}, "showlegend": False,
-              "xaxis": {"type": "log", "exponentformat": "power", "tickfont": {"size": 11}},
-              "yaxis": {"visible": False, "range": [-1, 1.6]}}
-    if np.isfinite(threshold):
-        layout["shapes"] = [{"type": "line", "x0": threshold, "x1": threshold, "y0": -0.6, "y1": 0.6,
-                             "line": {"color": "#000", "width": 1.5, "dash": "dot"}}]
+    traces.append({"type": "scatter", "x": [lr], "y": [YOU_Y], "mode": "markers+text", "name": you,
+                   "marker": {"symbol": "triangle-down", "size": 14, "color": "#000"}, "text": [you],
+                   "textposition": side, "textfont": {"size": 13}, "showlegend": False, "hoverinfo": "skip",
+                   "cliponaxis": False})
+    rows = sum(1 for tr_ in traces if tr_.get("showlegend", True))
+    bottom = BAND_TICKS_PX + LEGEND_ROW_PX * rows + 4
+    layout = {"height": BAND_TOP_PX + BAND_PLOT_PX + bottom, "template": "plotly_white", "font": {"size": 12},
+              "margin": {"l": 8, "r": 8, "t": BAND_TOP_PX, "b": bottom}, "showlegend": True,
+              "legend": {"orientation": "v", "x": 0, "xanchor": "left", "y": -BAND_TICKS_PX / BAND_PLOT_PX,
+                         "yanchor": "top", "font": {"size": 12}, "itemwidth": 30, "tracegroupgap": 0,
+                         "itemclick": False, "itemdoubleclick": False, "bgcolor": "rgba(0,0,0,0)"},
+              "xaxis": {"type": "log", "exponentformat": "power", "tickfont": {"size": 11}, "fixedrange": True},
+              "yaxis": {"visible": False, "range": list(BAND_Y), "fixedrange": True}}
     return make_figure(traces, layout)
 
 
-def ladder_loss_figure(v: dict, lrs, factors, kinds):
-    """Loss curves of the ladder's runs (a sweep's History view) on a log axis, coloured by regime and
-    labelled at their ends; a run that diverged ends at its last finite epoch, with a cross."""
+def ladder_loss_figure(v: dict, lrs, factors):
+    """Loss curves of the ladder's runs (a sweep's History view) on a log axis, one colour and name per lr as on every
+    tab (lr_colours.py), each line labelled at its end with its multiple of the threshold; a run that diverged ends
+    at its last finite epoch, with a cross."""
     v = thin(v)
-    names = [f"{f:g}x ({short_number(lr)})" for lr, f in zip(lrs, factors)]
-    colors = [REGIME_COLORS[k] for k in kinds]
-    traces = run_traces(v, v["loss"], names, colors, True, width=3,
-                        dashes=["solid" if f <= 1 else "dash" for f in factors])
+    names, colors = lr_styles(lrs)
+    traces = run_traces(v, v["loss"], names, colors, True, width=3)
     layout = base_layout(t("tabs.lr.ladder_loss_title"), t("tabs.lr.mse_log"), True, legend_rows=2)
     layout["margin"].update(r=55, t=80)  # room for the labels at the lines' ends; the same top as its neighbour
     layout["annotations"] = _end_labels(traces, [f"{f:g}x" for f in factors], colors)
@@ -65,15 +82,17 @@ def _end_labels(traces, labels, colors, min_gap: float = 0.06) -> list:
         close = prev is not None and y - prev[0] < min_gap * span and abs(x - prev[1]) < 0.1 * width
         shift, prev = (shift + 16 if close else 0), (y, x)
         out.append({"x": x, "y": y, "text": label, "showarrow": False, "xanchor": "left", "xshift": 6,
-                    "yshift": shift, "font": {"size": 14, "color": "#333" if c == REGIME_COLORS["too slow"] else c}})
+                    "yshift": shift, "font": {"size": 14, "color": c}})
     return out
 
 
 def ladder_final_figure(lrs, final_loss, diverged, threshold, running: bool = False):
-    """Final (or last finite) loss against lr, log-log, with the threshold drawn; mid-run, the loss so far."""
+    """Final (or last finite) loss against lr, log-log, with the threshold drawn; mid-run, the loss so far. Each lr's
+    point in its colour (lr_colours.py), as its line is on every tab."""
     lrs, final_loss, diverged = map(np.asarray, (lrs, final_loss, diverged))
     traces = [scatter(lrs, final_loss, name=t("tabs.lr.loss_now" if running else "tabs.lr.final_loss"),
-                       mode="lines+markers", line={"color": "#0072B2", "width": 3}, marker={"size": 11},
+                       mode="lines+markers", line={"color": "#888888", "width": 3},
+                       marker={"size": 13, "color": lr_colours(len(lrs))},  # each lr's colour, as on every tab
                        hovertemplate=t("tabs.lr.final_hover", lr="%{x:.2g}", loss="%{y:.3g}") + "<extra></extra>")]
     if diverged.any():
         traces.append({"type": "scatter", "x": lrs[diverged], "y": final_loss[diverged], "mode": "markers",

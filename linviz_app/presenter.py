@@ -17,16 +17,12 @@ PAGE_PARAMS = {"view": ("presenter",), "lang": tuple(LANGS)}  # link keys that s
 KEY = "presenter"  # the toggle's session key; the URL's `view` follows it
 CHART_SCALE = 1.25  # charts a quarter taller (their type is projector-sized already): still fit a 1000 px screen
 CSS = """<style>
-html {font-size: 20px;}
-.stMain .block-container {padding: 0.9rem 1.5rem 0.5rem 1.5rem;}
-[data-testid=stHeader] {background: transparent;}
-.stMain [data-testid=stVerticalBlock] {gap: 0.5rem;}
-.stMain h3 {padding: 0 0 0 1.6rem; font-size: 1.5rem;}
-.stMain [data-testid=stProgress] p {display: none;}
-.stMain [data-testid=stAlert] > div {padding-top: 0.5rem; padding-bottom: 0.5rem;}
-</style>"""  # the root font-size scales every rem-sized text. Less chrome: the title shares the top line with the
-# sidebar's arrow (the header is see-through), the progress bar's label goes (the status line says the epoch) and
-# the gaps between blocks shrink. The charts grow by their layout (`chart_height`): CSS `zoom` would break hover.
+@media (min-width: 641px) {html {font-size: 20px;}}
+.stMain .block-container {padding-left: 1.5rem; padding-right: 1.5rem;}
+.stMain [data-testid=stVerticalBlock] {gap: 0.45rem;}
+</style>"""  # the root font-size scales every rem-sized text (not on a phone, which is no projector); the page's compact layout (linviz_app/layout.py) applies
+# too. The Training tab's charts fill the window's height (static/live_chart.js); others grow by their layout
+# (`chart_height`): CSS `zoom` would break hover.
 
 
 def split_link(params: Mapping[str, str]) -> tuple[dict, dict, dict]:

@@ -6,6 +6,8 @@ field, the lr hint under the lr field), then what depends on the run: a note whi
 import streamlit as st
 
 from linviz import FIELDS, RunConfig
+from linviz.errors import ConfigError
+from linviz.fields import BY_ATTR
 from linviz.presets import PRESETS, preset, preset_description, preset_title
 from linviz.report import history_csv, result_json
 from linviz.sweeps import sweep_csv, sweep_json
@@ -49,7 +51,10 @@ def sidebar_ui() -> tuple[RunConfig | None, dict]:
 def _apply_preset() -> None:
     name = st.session_state.get("preset")
     if name in PRESETS:
-        seed = st.session_state.get(KEY["seed"], 0)
+        try:  # the seed box's text, read as every door reads it; a preset on a seed not yet fixed uses 0
+            seed = BY_ATTR["seed"].read(st.session_state.get(KEY["seed"], "0"))
+        except ConfigError:
+            seed = 0
         cfg = preset(name, seed)
         for f in FIELDS:
             st.session_state[KEY[f.attr]] = widget_value(cfg, f.attr)

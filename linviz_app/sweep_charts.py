@@ -1,6 +1,8 @@
 """Charts of an lr sweep (a History view with one column per run): each lr is its own line.
 
-A run that diverged ends at its last finite epoch, marked with a cross: no NaN or inf reaches a line.
+A run that diverged ends at its last finite epoch, marked with a cross: no NaN or inf reaches a line. Where a run
+blew up after the last epoch drawn (every run diverged, the last ones in the same epoch; or all at once, when
+only epoch 0 is left), a dashed line marks that epoch, so the axis reaches it.
 More runs than colours become heatmaps (lr by epoch), where a diverged run's cells after it blew up are
 left blank.
 """
@@ -10,9 +12,10 @@ from linviz.history import alive
 from linviz.say import say
 from linviz.text import fmt_number
 from linviz_app.charts import (
+    BLOWUP,
     MAX_LINES,
-    PALETTE,
     base_layout,
+    blowup_marks,
     lr_change_marks,
     make_figure,
     pinned_traces,
@@ -20,6 +23,7 @@ from linviz_app.charts import (
     thin,
 )
 from linviz_app.i18n import current, t, tr
+from linviz_app.lr_colours import lr_styles
 
 
 def lr_names(lrs, lang: str | None = None) -> list[str]:
@@ -49,6 +53,16 @@ def run_traces(v: dict, values: np.ndarray, names, colors, log_y: bool, width: f
     return traces
 
 
+def blowups_beyond(layout: dict, v: dict, at_most: int = 6) -> None:
+    """Mark the epochs runs blew up in that lie beyond the last epoch drawn (see the module's doc)."""
+    de = np.asarray(v["diverged_epoch"])
+    last = v["epoch"][-1] if len(v["epoch"]) else 0
+    epochs = sorted({int(e) for e in de[de > last]})[:at_most]
+    if epochs:
+        blowup_marks(layout, epochs, [t("page.chart.diverged_at", epoch=e) for e in epochs], [BLOWUP] * len(epochs),
+                     [v["epoch"]])
+
+
 def _heatmap(v: dict, values: np.ndarray, names, title: str, what: str):
     """log10 of (T, R) values: runs as rows, epochs as columns; blank after a run diverged."""
     z = np.where(alive(v) & (values > 0), np.log10(np.where(values > 0, values, 1.0)), np.nan).T  # (R, T)
@@ -59,6 +73,7 @@ def _heatmap(v: dict, values: np.ndarray, names, title: str, what: str):
             "colorbar": {"title": {"text": f"log10 {what}"}},
             "hovertemplate": t("tabs.sweep.heat_hover", epoch="%{x}", run="%{y}", what=what, z="%{z:.2f}")
                              + "<extra></extra>"}
+    blowups_beyond(layout, v)
     return make_figure([heat], layout)
 
 
@@ -68,7 +83,7 @@ def sweep_loss_figure(v: dict, lrs, log_y: bool = True, pinned=()):
     names = lr_names(lrs)
     if len(names) > MAX_LINES:
         return _heatmap(v, v["loss"], names, t("tabs.sweep.heat_loss_title", n=len(names)), t("tabs.sweep.loss"))
-    colors = PALETTE[: len(names)]
+    names, colors = lr_styles(lrs)  # one look per lr on every tab (lr_colours.py)
     pinned = [{**p, "label": tr(p["label"])} for p in pinned]  # a pin's label (a Msg) in the page's language
     traces = pinned_traces(pinned, log_y) + run_traces(v, v["loss"], names, colors, log_y)
     has_test = bool(np.isfinite(v["test_loss"]).any())
@@ -81,6 +96,7 @@ def sweep_loss_figure(v: dict, lrs, log_y: bool = True, pinned=()):
     rows = -(-(len(names) + 1) // 4) + -(-len(pinned) // 2)
     layout = base_layout(title, t("tabs.sweep.mse_log" if log_y else "tabs.sweep.mse"), log_y, legend_rows=rows)
     layout["shapes"], layout["annotations"] = lr_change_marks(v)
+    blowups_beyond(layout, v)
     return make_figure(traces, layout)
 
 
@@ -95,6 +111,7 @@ def sweep_distance_figure(v: dict, lrs, true_weights):
     names = lr_names(lrs)
     if len(names) > MAX_LINES:
         return _heatmap(v, v["weights"], names, t("tabs.sweep.heat_distance_title"), "max |w - w*|")
-    traces = run_traces(v, v["weights"], names, PALETTE[: len(names)], True)
+    traces = run_traces(v, v["weights"], *lr_styles(lrs), True)  # one look per lr on every tab (lr_colours.py)
     layout = base_layout(t("tabs.sweep.distance_title"), "max |w - w*|", True, legend_rows=-(-(len(names) + 1) // 4))
+    blowups_beyond(layout, v)
     return make_figure(traces, layout)

@@ -3,9 +3,10 @@
 Widget keys are `cfg_<field>`. The sidebar (linviz_app/sidebar.py) draws them with `field_widget`; button
 callbacks, which run before the page is drawn, read the same values with `parse_widgets`.
 
-Labels, help texts and limits come from the table: a number box gets a limit only where the table's limit
-is itself allowed (momentum < 1 has no widget maximum), so a valid link's value is never clamped by its
-widget; the table's check names what is wrong instead.
+Labels and help texts come from the table. Every number is typed into a text box, never a browser-side number box:
+its text is read by the table's `Field.read`, the rule links and CLI flags use (1e6, +5, 1,000,000, full-width digits,
+。 as a decimal point), so a value is read as written or refused with words under its field, and Train is off. A
+valid link's value is never clamped by its widget.
 """
 import streamlit as st
 
@@ -13,7 +14,7 @@ from linviz import FIELDS, RunConfig, available_devices, parse_config, parse_len
 from linviz.checks import check_machine
 from linviz.devices import why_missing
 from linviz.errors import ConfigError
-from linviz.fields import Field
+from linviz.fields import BY_ATTR, Field
 from linviz.text import fmt_number
 from linviz_app.i18n import t, tr
 from linviz_app.presenter import split_link
@@ -31,6 +32,11 @@ def widget_value(cfg: RunConfig, attr: str):
         return f"[{text}]" if len(v) == 1 else text  # a sweep of one lr stays a sweep
     if attr == "lr":
         return fmt_number(v)
+    f = BY_ATTR[attr]
+    if f.kind == "int":
+        return str(v)  # 1000000, as a number box showed it (fmt_number would say 1e6)
+    if f.kind == "float":
+        return fmt_number(v)  # exactly: float(text) == v
     return v
 
 
@@ -90,18 +96,13 @@ def field_widget(f: Field, values: dict):
     """Draw the widget the table asks for and return its value; disabled (never left out: it would lose its
     value) where the field does not apply to `values`, the fields drawn before it."""
     label, common = tr(f.label), {"key": KEY[f.attr], "help": tr(f.help), "disabled": not _applies(f, values)}
-    if f.widget == "text":
+    if f.widget in ("text", "number"):  # a number too: read on the server by the field table, see the docstring
         return st.text_input(label, **common)
     if f.widget == "checkbox":
         return st.checkbox(label, **common)
-    if f.widget == "select":
-        options = ["auto", *available_devices()] if f.attr == "device" else list(f.choices)
-        shown = {o: _device_label(o) if f.attr == "device" else o for o in options}  # said now: AppTest calls it
-        return st.selectbox(label, options, format_func=shown.__getitem__, **common)  # outside the script run
-    cast = int if f.kind == "int" else float
-    limit = lambda v, is_open: None if is_open or abs(v) == float("inf") else cast(v)
-    return st.number_input(label, min_value=limit(f.lo, f.lo_open), max_value=limit(f.hi, f.hi_open),
-                           step=cast(f.step), format=None if f.kind == "int" else "%g", **common)
+    options = ["auto", *available_devices()] if f.attr == "device" else list(f.choices)  # "select"
+    shown = {o: _device_label(o) if f.attr == "device" else o for o in options}  # said now: AppTest calls it
+    return st.selectbox(label, options, format_func=shown.__getitem__, **common)  # outside the script run
 
 
 def missing_devices_note() -> None:

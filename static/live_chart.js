@@ -44,6 +44,79 @@ const join = (a, d) => { // d: [keep, base64 tail] (the key frame's dtype), or a
   out.set(a.subarray(0, d[0])); out.set(tail, d[0]);
   return out;
 };
+// The Training tab's pair of charts (loss and weights) fills the height left below it in
+// the window: on a 1280x720 projector as on a 1080p screen, and stacked in two rows on a phone, the charts end
+// above the window's bottom edge (or above the phone's bar of controls, linviz_app/layout.py). Other charts keep
+// the height their figure asks for.
+const FIT = ".st-key-chart_pair";
+const MIN_H = 170, NARROW = 480; // px: a chart is never shorter; narrower than NARROW it has no mode bar
+const scroller = () => document.querySelector("[data-testid=stMain]") || document.scrollingElement;
+const fitHeight = (div, wanted) => {
+  const pair = div.closest(FIT);
+  if (!pair || !div.isConnected) return wanted;
+  const cols = [...pair.querySelectorAll("[data-testid=stColumn]")];
+  if (!cols.length) return wanted;
+  const lefts = new Set(cols.map((c) => Math.round(c.getBoundingClientRect().left)));
+  const rows = Math.max(1, Math.round(cols.length / lefts.size));
+  const main = scroller(), top = pair.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop;
+  const bar = document.querySelector(".st-key-controls");
+  const below = bar && getComputedStyle(bar).position === "fixed" ? bar.getBoundingClientRect().height : 0;
+  const col = div.closest("[data-testid=stColumn]"); // what the column holds above the chart (a column stretches
+  const extra = col ? Math.max(0, div.getBoundingClientRect().top - col.getBoundingClientRect().top) + 4 : 4; // to its row)
+  const gap = parseFloat(getComputedStyle(pair.querySelector("[data-testid=stHorizontalBlock]") || pair).rowGap) || 0;
+  const room = (window.innerHeight - top - below - 10 - gap * (rows - 1)) / rows - extra;
+  const width = div.getBoundingClientRect().width || window.innerWidth;
+  return Math.round(Math.max(width < NARROW ? MIN_H - 30 : MIN_H, Math.min(room, 1.5 * width)));
+};
+// A fitted chart shorter than its figure asks, or narrower than NARROW, gets smaller type and margins, and its legend
+// (below the plot: charts.base_layout) is placed in pixels below the axis, not in fractions of a shorter plot.
+const shaped = (div, layout) => {
+  const wanted = layout.height || 450, h = fitHeight(div, wanted);
+  const out = { ...layout, height: h, margin: { ...(layout.margin || {}) } };
+  const width = div.getBoundingClientRect().width || window.innerWidth;
+  const legend = layout.legend || {};
+  if (h === wanted || !(legend.orientation === "h" && legend.y < 0)) return out;
+  const small = h < 360 || width < NARROW, tiny = h < 240, k = tiny ? 0.68 : small ? 0.8 : 1, m = out.margin;
+  const rows = Math.max(1, Math.round(((m.b || 101) - 75) / 26));
+  const band = tiny ? 22 : small ? 46 : 60, row = tiny ? 15 : small ? 20 : 26;
+  const size = (f, d) => ({ ...(f || {}), size: Math.round(((f && f.size) || d) * k) });
+  Object.assign(m, { l: tiny ? 44 : small ? 56 : m.l, t: tiny ? 26 : small ? 40 : m.t, b: band + 8 + row * rows });
+  out.font = size(layout.font, 17);
+  if (layout.title) out.title = { ...layout.title, font: size(layout.title.font, 20) };
+  for (const ax of ["xaxis", "yaxis"]) {
+    const a = layout[ax];
+    if (!a) continue; // a tiny chart (a small phone) drops its axis titles: the chart's title and legend say it
+    const title = tiny ? { ...(a.title || {}), text: "" } : { ...(a.title || {}), font: size(a.title && a.title.font, 17) };
+    out[ax] = { ...a, tickfont: size(a.tickfont, 15), title };
+  }
+  out.legend = { ...legend, font: size(legend.font, 15), y: -band / Math.max(40, h - m.t - m.b) };
+  return out;
+};
+const charts = new Set(); // the page's live charts, fitted again when the window or the page around them changes
+const refit = () => {
+  for (const div of charts) {
+    if (!div.isConnected) { charts.delete(div); continue; }
+    if (!div._fullLayout || !window.Plotly || div.__waiting) continue;
+    const layout = shaped(div, div.__layout);
+    if (Math.abs(layout.height - div._fullLayout.height) > 2) {
+      div.style.height = layout.height + "px";
+      Promise.resolve(window.Plotly.react(div, div.data, layout, div.__config)).catch(() => {});
+    }
+  }
+};
+if (!window.__linvizFit) { // once per page: a resized window, a message above the charts, a folded sidebar
+  window.__linvizFit = true;
+  let pending = false;
+  const soon = () => { if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; refit(); }); } };
+  window.addEventListener("resize", soon);
+  const watch = () => { // the page's blocks, and the phone's bar of controls (its height changes with its labels)
+    const parts = [...document.querySelectorAll("[data-testid=stMainBlockContainer], .st-key-controls")];
+    if (parts.length < 2) { setTimeout(watch, 200); return; }
+    const seen = new ResizeObserver(soon);
+    for (const el of parts) seen.observe(el);
+  };
+  watch();
+}
 export default function (component, plotlyUrls = ["app/static/plotly.min.js"]) {
   const { data, parentElement } = component;
   if (!data) return;
@@ -76,15 +149,21 @@ export default function (component, plotlyUrls = ["app/static/plotly.min.js"]) {
       return r;
     });
   }
-  div.style.height = (layout.height || 450) + "px";
+  charts.add(div);
+  div.__layout = layout; // the figure's own: fitted to the window again on a resize (refit)
+  div.style.height = shaped(div, layout).height + "px";
   div.__next = { traces, layout }; // drawn at the next animation frame; a newer update replaces it unseen
   if (div.__waiting) return;
   div.__waiting = true;
   loadPlotly(plotlyUrls).then((Plotly) => requestAnimationFrame(() => {
-    const { traces, layout } = div.__next;
+    const { traces } = div.__next, layout = shaped(div, div.__next.layout);
     div.__waiting = false;
     if (div.__failed) div.textContent = ""; // the error text gives way to the chart
     div.__failed = false;
-    Plotly.react(div, traces, layout, { displaylogo: false, responsive: true });
+    div.style.height = layout.height + "px";
+    const narrow = div.getBoundingClientRect().width < NARROW; // a phone: the mode bar would cover the title
+    layout.modebar = { orientation: "v", ...(layout.modebar || {}) }; // at the side: never over a title
+    div.__config = { displaylogo: false, responsive: true, displayModeBar: narrow ? false : "hover" };
+    Plotly.react(div, traces, layout, div.__config);
   })).catch((e) => { div.__waiting = false; div.__failed = true; div.textContent = String(e); });
 }

@@ -37,3 +37,29 @@ def mse64(X, y, w):
     """Training loss in float64 NumPy."""
     r = np.asarray(X, np.float64) @ np.asarray(w, np.float64) - np.asarray(y, np.float64)
     return float(np.mean(r**2))
+
+
+def tutorial_epochs(X, y, w0, lr, epochs, dtype=torch.float64):
+    """The tutorial's loop, literally (nn.MSELoss, torch.optim.SGD, one sample per step, in order), epoch by epoch:
+    a list of (weights, loss of the epoch's last step as the tutorial prints it, mean loss over the samples), index
+    k for epoch k; epoch 0 is the start (no step: last-step loss None). It goes on past any blow-up (inf, NaN)."""
+    w = nn.Parameter(torch.tensor(w0, dtype=dtype))
+    Xt, yt = torch.tensor(X, dtype=dtype), torch.tensor(y, dtype=dtype)
+    opt, criterion = torch.optim.SGD([w], lr=lr), nn.MSELoss()
+    mean = lambda: float(criterion(Xt @ w.detach(), yt))
+    out = [(w.detach().numpy().copy(), None, mean())]
+    for _ in range(epochs):
+        for i in range(len(yt)):
+            loss = criterion(Xt[i] @ w, yt[i])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        out.append((w.detach().numpy().copy(), loss.item(), mean()))
+    return out
+
+
+def first_blown_epoch(epochs, factor=1e10):
+    """The first epoch whose mean loss is not finite or over `factor` times the start's (at least 1): what linviz
+    calls diverging. None if none is."""
+    limit = factor * max(epochs[0][2], 1.0)
+    return next((k for k, (_, _, mean) in enumerate(epochs) if not mean <= limit), None)

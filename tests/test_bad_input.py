@@ -68,9 +68,9 @@ WIDGETS = [  # (widget kind, key, value, field label named in the error)
     ("text_input", "cfg_true_weights", MANY, "True weights"), ("text_input", "cfg_lr", "0", "Learning rate"),
     ("text_input", "cfg_lr", "-1", "Learning rate"), ("text_input", "cfg_lr", "1e300", "Learning rate"),
     ("text_input", "cfg_lr", "abc", "Learning rate"), ("text_input", "cfg_lr", "nan", "Learning rate"),
-    ("text_input", "cfg_lr", "[]", "Learning rate"), ("number_input", "cfg_batch_size", 11, "Batch size"),
-    ("number_input", "cfg_test_fraction", 0.95, "Test fraction"),
-    ("number_input", "cfg_feature_min", 100, "Largest feature"),
+    ("text_input", "cfg_lr", "[]", "Learning rate"), ("text_input", "cfg_batch_size", "11", "Batch size"),
+    ("text_input", "cfg_test_fraction", "0.95", "Test fraction"),
+    ("text_input", "cfg_feature_min", "100", "Largest feature"),
 ]
 
 
@@ -97,7 +97,7 @@ def test_widget_with_a_run_on_screen(kind, key, value, field):
 
 def test_a_huge_data_set_is_refused_with_its_memory_estimate():
     at = app({"weights": ",".join(["1"] * 1000)})
-    at.number_input(key="cfg_n_samples").set_value(10_000_000).run()
+    at.text_input(key="cfg_n_samples").set_value("10000000").run()
     errors = " ".join(plain(e.value) for e in at.error)
     assert "Samples (samples)" in errors
     assert "GiB" in errors

@@ -86,3 +86,74 @@ def test_thinning_bounds_the_points_and_keeps_the_first_and_last_epoch(n):
     assert t["epoch"][0] == 0
     assert t["epoch"][-1] == n - 1
     assert t["weights"].shape[1] == 3
+
+
+# --- a run that diverged: every finite epoch drawn, the epoch it blew up in marked ------------------------------
+
+def _oracle_means(cfg):
+    from oracle import tutorial_epochs
+
+    from linviz import make_dataset
+    from linviz.model import initial_weights
+    data = make_dataset(cfg)
+    return tutorial_epochs(data.X, data.y, initial_weights(cfg.n_weights, cfg.seed).numpy(), cfg.lr, cfg.epochs)
+
+
+@pytest.mark.parametrize("lr, blown", [(1, 1), (1e-2, 1), (1e-4, 4)])
+def test_a_diverged_run_draws_its_finite_epochs_and_marks_the_blow_up(lr, blown):
+    from oracle import first_blown_epoch
+    cfg = RunConfig(lr=lr, epochs=50)
+    ref = _oracle_means(cfg)
+    assert first_blown_epoch(ref) == blown  # the oracle's own count
+    v = view_of(cfg)
+    assert v["diverged_at"] == blown
+    loss = valid(loss_figure(v))
+    mean = loss["data"][0]
+    np.testing.assert_array_equal(arr(mean["x"]), np.arange(blown))  # every finite epoch, the start included
+    np.testing.assert_allclose(arr(mean["y"]), [m for _, _, m in ref[:blown]], rtol=1e-6)  # float32 on the wire
+    cross = next(t for t in loss["data"] if t["name"] == "last finite epoch")
+    assert list(cross["x"]) == [blown - 1] and cross["marker"]["symbol"] == "x"
+    for fig in (loss, valid(weights_figure(v, cfg.true_weights))):
+        (line,) = [s for s in fig["layout"]["shapes"] if s["line"]["dash"] == "dash"]
+        assert line["x0"] == line["x1"] == blown
+        assert fig["layout"]["annotations"][-1]["text"].startswith(f"diverged at epoch {blown}:")
+        lo, hi = fig["layout"]["xaxis"]["range"]
+        assert lo < 0 and hi > blown  # the axis reaches the epoch it blew up in: not a lone dot on 0..1
+    targets = [t for t in valid(weights_figure(v, cfg.true_weights))["data"] if t.get("showlegend") is False]
+    assert [list(t["x"]) for t in targets] == [[0, blown]] * 4
+
+
+def test_a_run_that_did_not_diverge_has_no_blow_up_mark():
+    v = view_of(RunConfig(epochs=20))
+    assert v["diverged_at"] == -1
+    for fig in (valid(loss_figure(v)), valid(weights_figure(v, (2, 3, 4, 7)))):
+        assert not fig["layout"].get("shapes") and "range" not in fig["layout"]["xaxis"]
+        assert all(t["name"] != "last finite epoch" for t in fig["data"] if "name" in t)
+
+
+def test_the_heatmap_marks_the_blow_up_too():
+    cfg = RunConfig(true_weights=tuple(range(1, 21)), n_samples=40, lr=1e-2, epochs=5)
+    fig = valid(weights_figure(view_of(cfg), cfg.true_weights))
+    assert [s["x0"] for s in fig["layout"]["shapes"]] == [1]
+
+
+def test_the_history_keeps_the_last_finite_epoch_between_strides():
+    """A long run thins its history (every 2nd, 4th ... epoch); the epoch before the blow-up is kept whatever
+    the stride, with that epoch's own numbers."""
+    from linviz import Trainer
+    off_stride = []
+    for lr in (7.1e-5, 7.2e-5, 7.3e-5):  # just above the tutorial's threshold: blows up after some epochs
+        cfg = RunConfig(lr=lr, epochs=5000)
+        t, h, states = Trainer(cfg), History(cfg.n_weights, capacity=8), []
+        h.append(t.state)
+        while not t.done:
+            states.append(t.step())
+            h.append(states[-1])
+        de = int(t.diverged_epoch[0])
+        assert de > 8 and h.stride > 1, lr  # thinned by then
+        off_stride.append((de - 1) % h.stride != 0)
+        v = h.view()
+        assert v["epoch"][-1] == de - 1 and v["diverged_at"] == de
+        np.testing.assert_array_equal(v["weights"][-1], states[de - 2].weights[0])  # states[k - 1] is epoch k
+        assert v["loss"][-1] == states[de - 2].loss[0]
+    assert any(off_stride)  # the case that lost it: the epoch before the blow-up was not on the stride

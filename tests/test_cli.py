@@ -13,9 +13,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers_cli import assert_one_line_without_traceback
+from helpers_procs import default_sigint
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from strategies import log_uniform_lr
 
 from linviz import RunConfig, train
 from linviz.cli import main
+from linviz.text import fmt_number
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL = ["--weights", "2,3,4,7", "--samples", "10", "--lr", "1e-5", "--epochs", "100", "--seed", "0"]
@@ -240,8 +245,11 @@ def test_linviz_debug_0_no_longer_shows_the_traceback(monkeypatch, capsys):
 
 
 def _interrupt_once(cmd, ready, delay=0.0):
-    """Start `cmd`, wait for a stdout line starting with `ready` (and `delay` s), send SIGINT: (status, stderr)."""
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """Start `cmd`, wait for a stdout line starting with `ready` (and `delay` s), send SIGINT: (status, stderr).
+
+    The child starts with SIGINT's default action however pytest was started (helpers_procs.default_sigint)."""
+    with default_sigint():
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         for line in proc.stdout:
             if line.startswith(ready):
@@ -254,7 +262,18 @@ def _interrupt_once(cmd, ready, delay=0.0):
     return proc.returncode, err
 
 
-def test_ctrl_c_during_training_exits_130_without_a_traceback():
+@pytest.fixture
+def sigint_ignored():
+    """This test process ignores SIGINT, as pytest does when a non-interactive shell starts it in the background."""
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    yield
+    signal.signal(signal.SIGINT, handler)
+
+
+@pytest.mark.parametrize("parent", ["default", "ignored"])
+def test_ctrl_c_during_training_exits_130_without_a_traceback(parent, request):
+    if parent == "ignored":  # the child is stopped by Ctrl-C however the tests were started (it once hung 60 s)
+        request.getfixturevalue("sigint_ignored")
     status, err = _interrupt_once([sys.executable, "-m", "linviz", "--epochs", "1000000", "--samples", "1000"],
                                   ready="Epoch [")
     assert status == 130, err
@@ -293,3 +312,93 @@ def test_ctrl_c_while_torch_is_imported_exits_130_without_a_traceback():
                          timeout=120)
     assert out.returncode == 130, out.stderr[-2000:]
     assert out.stderr == "linviz: interrupted\n"
+
+
+# --- which epoch's numbers are printed under which label: against the tutorial's literal loop --------------------
+
+def _oracle(cfg):
+    from oracle import tutorial_epochs
+
+    from linviz import make_dataset
+    from linviz.model import initial_weights
+    data = make_dataset(cfg)
+    return tutorial_epochs(data.X, data.y, initial_weights(cfg.n_weights, cfg.seed).numpy(), cfg.lr, cfg.epochs)
+
+
+def _loss_of(text: str) -> float:
+    return float(re.search(r"-?\d+\.\d+(e[+-]\d+)?", text).group())
+
+
+def check_labels(lr: float, seed: int, epochs: int):
+    """`--print-every 1`: every epoch line holds that epoch's last-step loss; a run that blows up prints no line for
+    that epoch, but one naming it and the last finite loss with its own epoch; the table says whose weights."""
+    from oracle import first_blown_epoch
+    cfg = RunConfig(lr=lr, seed=seed, epochs=epochs)
+    ref = _oracle(cfg)
+    de = first_blown_epoch(ref)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["--lr", repr(lr), "--seed", str(seed), "--epochs", str(epochs), "--print-every", "1"])
+    lines = out.getvalue().splitlines()
+    printed = {int(m[1]): _loss_of(m[2]) for m in (re.fullmatch(r"Epoch \[(\d+)/\d+\], Loss: (.*)", ln) for ln in lines)
+               if m}
+    last = epochs if de is None else de - 1
+    assert sorted(printed) == list(range(1, last + 1)), lines  # no line for the epoch it blew up in
+    for k, loss in printed.items():
+        assert loss == pytest.approx(ref[k][1], rel=1e-3, abs=1e-4), (k, lines)
+    if de is None:
+        assert code == 0 and "training done" in lines
+        return
+    assert code == 3
+    (said,) = [ln for ln in lines if ln.startswith("diverged at epoch")]
+    assert said.startswith(f"diverged at epoch {de} (lr {fmt_number(lr)}): ")
+    if de == 1:  # no epoch ended finite: the start's mean loss, called so
+        assert "(epoch 0, before any step)" in said
+        assert _loss_of(said.split("before any step): ")[1]) == pytest.approx(ref[0][2], rel=1e-3)
+    else:
+        assert f"The last finite loss was at epoch {de - 1}: " in said
+        assert _loss_of(said.split(f"epoch {de - 1}: ")[1]) == pytest.approx(ref[de - 1][1], rel=1e-3)
+    assert f"training stopped: it diverged at epoch {de}" in lines
+    which = "the initial ones (epoch 0)" if de == 1 else f"the last finite ones, epoch {de - 1}'s"
+    assert f"weights: {which}; it diverged at epoch {de}" in lines
+    rows = lines[lines.index(f"weights: {which}; it diverged at epoch {de}") + 2:]
+    np.testing.assert_allclose([float(r.split()[2]) for r in rows], ref[de - 1][0], rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("lr", [1e-4, 1e-2, 1, 1e-3, 1e-5])  # 1e-4: epoch 3's loss was printed as epoch 4's
+def test_each_epoch_line_holds_that_epochs_numbers(lr):
+    check_labels(lr, seed=0, epochs=8)
+
+
+@given(lr=log_uniform_lr().filter(lambda v: 1e-7 <= v <= 10), seed=st.integers(0, 2**32 - 1), epochs=st.integers(1, 8))
+def test_each_epoch_line_holds_that_epochs_numbers_whatever_the_lr(lr, seed, epochs):
+    from oracle import first_blown_epoch
+    ref = _oracle(RunConfig(lr=lr, seed=seed, epochs=epochs))
+    limit = 1e10 * max(ref[0][2], 1.0)  # too close to the line for float64 rounding to decide the same way: skip
+    assume(all(not 0.99 * limit < m < 1.01 * limit for _, _, m in ref[: (first_blown_epoch(ref) or epochs) + 1]))
+    check_labels(lr, seed, epochs)
+
+
+def test_json_of_a_run_that_diverged_has_no_numbers_for_the_epoch_it_blew_up_in(capsys):
+    cfg = RunConfig(lr=1e-4, epochs=10)
+    ref = _oracle(cfg)
+    assert main(["--lr", "1e-4", "--epochs", "10", "--json"]) == 3
+    rows = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
+    assert [r["epoch"] for r in rows] == [0, 1, 2, 3, 4]
+    for k, row in enumerate(rows[:4]):  # each epoch's own numbers, under its own number
+        np.testing.assert_allclose(row["weights"], ref[k][0], rtol=1e-9)
+        assert row["loss"] == pytest.approx(ref[k][2], rel=1e-9)
+        assert row["diverged_epoch"] is None
+    assert rows[4]["diverged_epoch"] == 4 and rows[4]["diverged"] is True
+    assert [rows[4][k] for k in ("weights", "loss", "last_loss", "grad_norm")] == [None] * 4
+
+
+def test_a_sweep_names_the_run_that_diverged_in_every_later_line(capsys):
+    assert main(["--lr", "1e-4,1e-5", "--epochs", "6", "--print-every", "1"]) == 3
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3].startswith("diverged at epoch 4 (lr 1e-4): ")
+    assert "The last finite loss was at epoch 3: 2.4969e+13" in lines[3]
+    assert re.fullmatch(r"Epoch \[3/6\], Loss: 2\.4969e\+13 \(lr 1e-4\), [\d.]+ \(lr 1e-5\)", lines[2])
+    for k, line in zip((4, 5, 6), lines[4:7]):
+        assert re.fullmatch(rf"Epoch \[{k}/6\], Loss: diverged at epoch 4 \(lr 1e-4\), [\d.]+ \(lr 1e-5\)", line)
+    assert "weights of lr 1e-4: the last finite ones, epoch 3's; it diverged at epoch 4" in lines

@@ -10,6 +10,7 @@ from linviz import RunConfig
 from linviz.analysis import analyze
 from linviz.presets import preset
 from linviz.report import history_csv, result_json
+from linviz.text import fmt_number
 
 
 def test_first_load_shows_the_tutorial_defaults_without_exception():
@@ -17,8 +18,8 @@ def test_first_load_shows_the_tutorial_defaults_without_exception():
     assert not at.exception
     assert at.text_input(key="cfg_true_weights").value == "2, 3, 4, 7"
     assert at.text_input(key="cfg_lr").value == "1e-5"
-    assert at.number_input(key="cfg_n_samples").value == 10
-    assert at.number_input(key="cfg_epochs").value == 100
+    assert at.text_input(key="cfg_n_samples").value == "10"
+    assert at.text_input(key="cfg_epochs").value == "100"
     assert at.selectbox(key="cfg_device").value == "auto"
     assert not at.button(key="btn_train").disabled
     assert at.button(key="btn_stop").disabled
@@ -27,7 +28,7 @@ def test_first_load_shows_the_tutorial_defaults_without_exception():
 
 def test_a_short_run_draws_both_charts_with_one_trace_per_weight():
     at = app()
-    at.number_input(key="cfg_epochs").set_value(30).run()
+    at.text_input(key="cfg_epochs").set_value("30").run()
     at = train(at)
     assert not at.exception
     live = at.session_state["live"]
@@ -65,7 +66,7 @@ def test_query_parameters_fill_the_widgets_and_follow_changes():
     at = app({"weights": "1,2", "lr": "3e-5", "epochs": "40", "optimizer": "adam", "shuffle": "true"})
     assert at.text_input(key="cfg_true_weights").value == "1, 2"
     assert at.text_input(key="cfg_lr").value == "3e-5"
-    assert at.number_input(key="cfg_epochs").value == 40
+    assert at.text_input(key="cfg_epochs").value == "40"
     assert at.selectbox(key="cfg_optimizer").value == "adam"
     assert at.checkbox(key="cfg_shuffle").value
     at.text_input(key="cfg_lr").set_value("2e-5").run()
@@ -78,7 +79,7 @@ def test_a_bad_url_parameter_is_named_and_replaced_by_its_default():
     assert not at.exception
     assert "Learning rate (lr): got 'banana'" in texts(at.warning)
     assert at.text_input(key="cfg_lr").value == "1e-5"
-    assert at.number_input(key="cfg_epochs").value == 50
+    assert at.text_input(key="cfg_epochs").value == "50"
 
 
 def test_changing_the_data_ends_a_paused_run_and_says_so():
@@ -90,7 +91,7 @@ def test_changing_the_data_ends_a_paused_run_and_says_so():
     at.text_input(key="cfg_lr").set_value("2e-5").run()
     assert live.status == "paused"
     assert live.cfg.lr == 2e-5  # lr applies live
-    at.number_input(key="cfg_n_samples").set_value(20).run()
+    at.text_input(key="cfg_n_samples").set_value("20").run()
     assert live.status == "stopped"
     assert "ended at epoch 1" in live.notice
     assert "ended at epoch 1" in texts(at.info)
@@ -136,8 +137,9 @@ def test_the_ladder_trains_six_lrs_around_the_threshold():
     assert final["layout"]["shapes"][0]["x0"] == pytest.approx(res["threshold"])
     names = [t["name"] for t in curves["data"] if t["name"] != "diverged here"]
     assert len(names) == 6
-    assert names[0].startswith("0.1x")
-    assert names[-1].startswith("1.5x")
+    assert names == [f"lr {fmt_number(lr)}" for lr in res["cfg"].lrs]  # as on every tab (lr_colours.py)
+    ends = sorted(curves["layout"]["annotations"], key=lambda a: a["x"])  # each line's multiple of the threshold
+    assert {a["text"] for a in ends} == {"0.1x", "0.3x", "0.6x", "0.9x", "1.05x", "1.5x"}
     live = at.session_state["live"]  # the ladder is the page's live run, a sweep of six lrs
     assert live.ladder is res
     assert live.history is res["history"]

@@ -79,7 +79,10 @@ def test_points_beyond_the_axes_are_counted_on_the_chart():
     pred = s.y[None] * 1.0
     pred[0, :3] = [1e9, -1e9, np.inf]
     fig = valid(parity_figure(s, pred, ["run"], list(PALETTE), parity_range(s.y, s.y[None])))
-    assert fig["layout"]["annotations"][0]["text"] == "3 points beyond the axes"
+    assert fig["layout"]["annotations"][0]["text"].startswith("3 points beyond the axes:<br>")  # and why
+    fig = valid(parity_figure(s, pred, ["run"], list(PALETTE), parity_range(s.y, s.y[None]), diverged=[True]))
+    assert fig["layout"]["annotations"][0]["text"] == ("3 points beyond the axes:<br>the run diverged, so its "
+                                                       "predictions<br>run off the chart")
 
 
 def test_the_samples_chart_draws_each_residual_from_target_to_prediction():

@@ -18,7 +18,7 @@ from linviz.estimate import long_run_warning
 from linviz.fields import FIELDS
 from linviz.presets import PRESETS, preset_description, preset_title
 from linviz.query import parse_config, parse_lenient
-from linviz.report import outcome, status_line
+from linviz.report import outcome, status_line, timing_line
 from linviz.say import TEXTS, Msg, say, say_in
 from linviz.stability import KINDS, regime_name
 from linviz.steps import step_path
@@ -164,8 +164,11 @@ def test_the_status_line_is_said_in_chinese():
     cfg = RunConfig(epochs=1000)
     s = _states(cfg.replace(epochs=3))[-1]
     line = status_line(cfg, s)
-    assert line.startswith("Epoch 3 of 1,000 · ") and line.endswith(" steps/s")
-    assert assert_chinese(line).startswith("第 3 轮，共 1,000 轮 · 已训练 ")
+    assert line == f"Epoch 3 of 1,000 · loss {s.run(0).loss:.4g}"  # what a student reads first; the timing after it
+    assert assert_chinese(line) == f"第 3 轮，共 1,000 轮 · 损失 {s.run(0).loss:.4g}"
+    timing = timing_line(s)
+    assert timing.endswith(" steps/s")
+    assert assert_chinese(timing).startswith("已训练 ")
 
 
 def test_a_sweeps_sentence_is_said_in_chinese_with_its_groups_and_the_runs_not_named():
@@ -268,7 +271,8 @@ def test_the_chinese_pages_status_says_the_core_outcome_and_status_line_in_chine
     at = press_train(app({"lang": "zh", "lr": "1e-3", "epochs": "5"}))
     shown = [plain(str(e.value)) for kind in ("info", "success", "warning", "error") for e in at.get(kind)]
     status = [s for s in shown if "发散" in s]
-    assert status and "在第 1 轮发散（学习率 1e-3）" in status[0] and "第 1 轮，共 5 轮" in status[0]
+    assert status and "在第 1 轮发散（学习率 1e-3）" in status[0]
+    assert status[0].startswith("第 0 轮，共 5 轮 · 损失 ")  # the numbers shown are the start's, the last finite ones
     assert english_words(status[0]) == [], status[0]
 
 

@@ -146,4 +146,4 @@ def test_english_is_unchanged_outside_a_page():
     assert fig["layout"]["title"]["text"] == "Ladder: where training ends up"
     assert fig["layout"]["annotations"][0]["text"] == "diverges above 6e-5"
     band = lr_band_figure(np.array([1e-6, 1e-4]), ["converges smoothly", "diverges"], 1e-5, 6e-5)
-    assert [t["name"] for t in band["data"]] == ["converges smoothly", "diverges", "your lr"]
+    assert [t["name"] for t in band["data"]] == ["converges smoothly", "diverges", "divergence threshold 6e-5", "your lr"]

@@ -3,6 +3,7 @@ import io
 import json
 
 import numpy as np
+from pytest import approx
 
 from linviz import RunConfig, from_query, make_dataset, train
 from linviz.fit import least_squares
@@ -92,3 +93,23 @@ def test_with_label_noise_converging_to_the_least_squares_fit_counts_as_converge
     assert kind == "converged"
     assert "best fit of the noisy data" in text
     assert outcome(cfg, last)[0] == "not-converged"  # judged against the true weights alone, it is not
+
+
+def test_json_and_status_line_of_a_diverged_run_name_the_epoch_whose_numbers_they_show():
+    from oracle import first_blown_epoch, tutorial_epochs
+
+    from linviz.model import initial_weights
+    from linviz.report import last_finite_epoch
+    for lr in (1e-4, 1e-2):
+        cfg = RunConfig(lr=lr)
+        data = make_dataset(cfg)
+        ref = tutorial_epochs(data.X, data.y, initial_weights(4, cfg.seed).numpy(), lr, 10)
+        de = first_blown_epoch(ref)
+        last = list(train(cfg))[-1]
+        result = json.loads(result_json(cfg, last))["result"]
+        assert (result["epoch"], result["diverged_epoch"], result["last_finite_epoch"]) == (de, de, de - 1)
+        assert last_finite_epoch(last.run(0)) == de - 1
+        np.testing.assert_allclose(result["weights"], ref[de - 1][0], rtol=1e-9)
+        assert result["loss"] == approx(ref[de - 1][2])
+        assert result["last_loss"] == (None if de == 1 else approx(ref[de - 1][1]))  # the start has no step's loss
+        assert status_line(cfg, last) == f"Epoch {de - 1:,} of 100 · loss {ref[de - 1][2]:.4g}"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers_page import app, train
-from helpers_procs import children
+from helpers_procs import children, default_sigint
 
 from linviz.say import TEXTS
 from linviz.serve import COOKIE, SERVER_HEADER, ServeError, find_haproxy, haproxy_config, parse_upstream
@@ -210,7 +210,7 @@ def test_a_hall_on_loopback(tmp_path):
     own = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
                             "--server.port", str(own_port), "--server.address", "127.0.0.1"], cwd=ROOT,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    with open(tmp_path / "serve.log", "w") as log:
+    with open(tmp_path / "serve.log", "w") as log, default_sigint():  # Ctrl-C below stops it however pytest started
         serve = subprocess.Popen([sys.executable, "-m", "linviz", "serve", "--processes", "2", "--port", str(port),
                                   "--address", "127.0.0.1", "--upstream", f"127.0.0.1:{own_port}",
                                   "--log-dir", str(tmp_path)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

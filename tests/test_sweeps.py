@@ -162,10 +162,8 @@ def test_an_lr_change_mid_sweep_is_marked():
 @pytest.mark.parametrize("running", [False, True])
 def test_ladder_figures_from_a_sweeps_history(running):
     lrs, factors = (6e-6, 1.8e-5, 3.6e-5, 5.4e-5, 6.3e-5, 9.1e-5), (0.1, 0.3, 0.6, 0.9, 1.05, 1.5)
-    kinds = ["too slow", "converges smoothly", "converges smoothly", "oscillates but converges", "diverges",
-             "diverges"]
     h = run(RunConfig(lr=lrs, epochs=100))
-    fig = valid(ladder_loss_figure(h.view(), lrs, factors, kinds))
+    fig = valid(ladder_loss_figure(h.view(), lrs, factors))
     assert len([t for t in fig["data"] if t["name"] != "diverged here"]) == 6
     for trace in fig["data"]:
         assert np.all(np.isfinite(arr(trace["y"]))), trace["name"]

@@ -1,0 +1,78 @@
+"""The page's shape on the screen it is on: projectors (1024x768, 1280x720, 1366x768), laptops and phones.
+
+The rule is charts, not chrome: the open tab's controls and its two charts fit in the window together, without
+scrolling. The chrome shrinks to make room, never the charts below the fold:
+- the title sits in the band of Streamlit's header, whose empty parts let clicks through (only its own buttons
+  take them), so nothing clickable of the page's lies under it;
+- the buttons, the speed and the presenter toggle are one compact row where the width allows;
+- the progress bar loses its label (the status line says the epoch) and sits under the status line;
+- on a phone the controls are a bar at the bottom of the screen, within a thumb's reach, and the charts come first;
+  the status line keeps its first two lines (epoch, loss, what the run does: the timing comes last and goes), and
+  the presenter toggle goes: a phone is no projector, and the presenter view there looks like the normal one.
+The charts' heights follow the window (static/live_chart.js fits a tab's pair of charts into what is left below
+them), so this file only makes room; `PHONE` is the width below which the phone layout applies (Streamlit's own
+breakpoint for stacking columns).
+"""
+import streamlit as st
+
+PHONE = 640  # px: below this width Streamlit stacks columns; the controls become a bar at the bottom
+
+CSS = """<style>
+[data-testid=stHeader] {background: transparent; pointer-events: none;}
+[data-testid=stHeader] :is(button, a, [data-testid=stStatusWidget], [data-testid=stMainMenu],
+  [data-testid=stToolbarActions]) {pointer-events: auto;}
+.stMain .block-container {padding-top: 0.7rem; padding-bottom: 1rem;}
+@media (max-width: 1400px) {.stMain .block-container {padding-left: 1.6rem; padding-right: 1.6rem;}}
+.stMain [data-testid=stVerticalBlock] {gap: 0.55rem;}
+.st-key-page_title {min-height: 2.45rem; max-width: calc(100% - 10.5rem); justify-content: center;}
+.st-key-page_title h3 {font-size: 1.45rem; line-height: 1.2; padding: 0; margin: 0;}
+body:has([data-testid=stSidebar][data-collapsed=true]) .st-key-page_title,
+body:not(:has([data-testid=stSidebar])) .st-key-page_title {padding-left: 2.3rem;}
+.st-key-controls [data-testid=stHorizontalBlock] {flex-wrap: wrap; row-gap: 0.45rem; column-gap: 0.6rem;}
+.st-key-controls [data-testid=stColumn] {min-width: 4.6rem;}
+.st-key-controls [data-testid=stColumn]:nth-child(6) {min-width: 10rem;}
+.st-key-controls [data-testid=stColumn]:nth-child(7) {min-width: 8.5rem;}
+.st-key-controls button {min-height: 2.3rem; padding: 0.15rem 0.5rem;}
+.st-key-controls [data-testid=stWidgetLabel] p {font-size: 0.8rem;}
+.st-key-controls [data-testid=stSlider] > div {padding-top: 0;}
+.st-key-chart_toggles, .st-key-chart_toggles label p {font-size: 0.85rem;}
+.st-key-chart_toggles [data-testid=stHorizontalBlock] {flex-wrap: wrap; row-gap: 0.2rem;}
+.st-key-chart_toggles [data-testid=stColumn] {min-width: 9rem;}
+.stMain [data-testid=stAlert] > div {padding-top: 0.45rem; padding-bottom: 0.45rem;}
+.stMain [data-testid=stProgress] p {display: none;}
+.stMain .stElementContainer:has(> div > [data-testid=stProgress]) {margin-top: -0.35rem;}
+.stMain [data-baseweb=tab] {padding-top: 0.2rem; padding-bottom: 0.2rem;}
+.st-key-chart_pair [data-testid=stHorizontalBlock], .st-key-data_pair [data-testid=stHorizontalBlock]
+  {flex-wrap: wrap; row-gap: 0.6rem;}
+.st-key-chart_pair [data-testid=stColumn], .st-key-data_pair [data-testid=stColumn] {min-width: 14rem;}
+@media (max-width: 640px) {
+  .st-key-page_title {max-width: calc(100% - 9rem); min-height: 2.6rem;}
+  .st-key-page_title h3 {font-size: 0.95rem;}
+  .stMain .block-container {padding-left: 0.7rem; padding-right: 0.7rem; padding-bottom: 7.5rem;}
+  .st-key-controls {position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; background: #fff;
+    padding: 0.35rem 0.6rem 0.45rem; box-shadow: 0 -2px 10px rgba(0, 0, 0, 0.15);}
+  .st-key-controls [data-testid=stHorizontalBlock] {column-gap: 0.35rem; row-gap: 0.1rem;}
+  .st-key-controls [data-testid=stColumn] {min-width: 0 !important; flex: 1 1 15% !important; width: auto !important;}
+  .st-key-controls [data-testid=stColumn]:nth-child(6) {flex: 1 1 100% !important;}
+  .st-key-controls [data-testid=stColumn]:nth-child(7) {display: none;}
+  .st-key-controls button {min-height: 2.75rem; padding: 0.1rem 0.2rem;}
+  .st-key-controls button p {font-size: 0.8rem;}
+  .st-key-controls button kbd {display: none;}
+  .st-key-controls [data-testid=stWidgetLabel] p, .st-key-controls label p {font-size: 0.75rem;}
+  .st-key-controls [data-testid=stTooltipIcon] {display: none;}
+  .st-key-speed [data-testid=stSlider] {display: flex; align-items: center; column-gap: 0.5rem;}
+  .st-key-speed [data-testid=stSlider] > label {flex: 0 0 28%; margin: 0;}
+  .st-key-speed [data-testid=stSlider] > label p {line-height: 1.15;}
+  .st-key-speed [data-testid=stSlider] > div {flex: 1 1 auto;}
+  .st-key-chart_toggles [data-testid=stColumn] {min-width: 0 !important; flex: 1 1 0 !important;}
+  .st-key-chart_toggles [data-testid=stColumn]:nth-child(3) {display: none;}
+  .stMain [data-testid=stAlert] p {font-size: 0.8rem;}
+  .st-key-status [data-testid=stAlert] p {display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
+    overflow: hidden;}
+}
+</style>"""  # `:has` and `:is`: in every browser a class brings (Chromium 105+, Safari 15.4+, Firefox 121+)
+
+
+def apply() -> None:
+    """The layout's styles, on every page, before anything is drawn."""
+    st.html(CSS)
