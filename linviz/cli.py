@@ -48,7 +48,8 @@ def _fmt_loss(v: float) -> str:
     return f"{v:.4f}" if v < 1e6 else f"{v:.4e}"  # the tutorial's 4 decimals, readable when it explodes
 
 
-BLEW_UP = f"the loss stopped being a finite number or grew over {fmt_number(DIVERGE_FACTOR)} times its start"  # engine
+BLEW_UP = (f"the loss stopped being a finite number or grew over {fmt_number(DIVERGE_FACTOR)} times its start (or "
+           f"past {fmt_number(DIVERGE_FACTOR)}, from a start below 1)")  # the engine's rule: engine.DIVERGE_FACTOR
 
 
 def _fmt_losses(cfg, s: TrainState) -> str:
@@ -129,7 +130,12 @@ def _train(cfg, args) -> int:
         _say(f"interrupted after epoch {state.epoch if state else 0}")
         return EXIT_INTERRUPTED
     if not args.json:
-        print(f"training stopped: it diverged at epoch {state.epoch}" if np.all(state.diverged) else "training done")
+        if not np.all(state.diverged):
+            print("training done")
+        elif cfg.is_sweep:  # each run's own epoch is in the lines above and in the message below
+            print(f"training stopped: every run diverged, the last at epoch {state.epoch}")
+        else:
+            print(f"training stopped: it diverged at epoch {state.epoch}")
         print(_summary(cfg, state), flush=True)
     which = [f"lr {fmt_number(lr)} at epoch {e}" for lr, e in zip(cfg.lrs, state.diverged_epoch) if e >= 0]
     if which:

@@ -43,7 +43,7 @@ class Board:
 
     def draw_status(self, live: LiveRun) -> None:
         """One line, what a student needs first: [sweep or ladder ·] epoch (· loss) · what the run is doing or came to
-        [· the epoch under way] · the timing. A run that can go on (paused, stopped) says what the next click does,
+        [· the epoch under way]; the timing under the progress bar. A run that can go on (paused, stopped) says what the next click does,
         never a verdict such as "not converged yet (more epochs?)", which is a finished run's."""
         if live.history is None:
             self.status.info(t("page.intro"))  # before the first run: what the page shows
@@ -54,10 +54,11 @@ class Board:
         what = t("page.status.ladder") if live.ladder else t("page.status.sweep", n=len(cfg.lrs)) if cfg.is_sweep else ""
         part = live.epoch_progress  # a long epoch (a million samples of Adam) trains in slices: say how far it got
         now = t("page.status.in_epoch", epoch=s.epoch + 1, pct=min(99, int(part * 100))) if part > 0 else ""
-        parts = [what, tr(status_line(cfg, s)), sentence, now, tr(timing_line(s))]
+        parts = [what, tr(status_line(cfg, s)), sentence, now]
         box(t("page.status.sep").join(p for p in parts if p).replace("*", r"\*"))  # w* is not emphasis
-        self.progress.progress(min(1.0, (s.epoch + part) / cfg.epochs),
-                               text=t("page.progress", epoch=s.epoch, epochs=cfg.epochs))
+        progress = t("page.progress", epoch=s.epoch, epochs=cfg.epochs)  # the timing goes under the bar, which a short
+        self.progress.progress(min(1.0, (s.epoch + part) / cfg.epochs),  # screen or a phone hides (layout.py)
+                               text=t("page.status.sep").join([progress, tr(timing_line(s))]))
 
     @staticmethod
     def judged(live: LiveRun) -> tuple[str, str]:

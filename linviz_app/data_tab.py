@@ -36,7 +36,7 @@ class DataView:
         self.bounds = parity_range(self.samples.y, predict(data, self.samples, w0))  # fixed: points move, axes stay
         names, self.colors = lr_styles(cfg.lrs) if cfg.is_sweep else ([t("tabs.data.prediction")], list(PALETTE))
         self.names, self.colors = names[:MAX_LINES], self.colors[:MAX_LINES]  # each lr as on every tab (lr_colours.py)
-        left, right = st.container(key="data_pair").columns(2)  # stacked on a narrow screen (dashboard.COMPACT)
+        left, right = st.container(key="data_pair").columns(2)  # stacked on a phone (linviz_app/layout.py)
         self.parity, self.per_sample = left.empty(), right.empty()
         self.table, self.table_at = st.empty(), 0.0
 

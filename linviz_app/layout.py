@@ -5,9 +5,9 @@ scrolling. The chrome shrinks to make room, never the charts below the fold:
 - the title sits in the band of Streamlit's header, whose empty parts let clicks through (only its own buttons
   take them), so nothing clickable of the page's lies under it;
 - the buttons, the speed and the presenter toggle are one compact row where the width allows;
-- the progress bar loses its label (the status line says the epoch) and sits under the status line;
+- the progress bar sits under the status line; its label (the epoch, and the timing: how fast this server trains)
+  shows on a tall screen only;
 - on a phone the controls are a bar at the bottom of the screen, within a thumb's reach, and the charts come first;
-  the status line keeps its first two lines (epoch, loss, what the run does: the timing comes last and goes), and
   the presenter toggle goes: a phone is no projector, and the presenter view there looks like the normal one.
 The charts' heights follow the window (static/live_chart.js fits a tab's pair of charts into what is left below
 them), so this file only makes room; `PHONE` is the width below which the phone layout applies (Streamlit's own
@@ -40,6 +40,8 @@ body:not(:has([data-testid=stSidebar])) .st-key-page_title {padding-left: 2.3rem
 .st-key-chart_toggles [data-testid=stColumn] {min-width: 9rem;}
 .stMain [data-testid=stAlert] > div {padding-top: 0.45rem; padding-bottom: 0.45rem;}
 .stMain [data-testid=stProgress] p {display: none;}
+@media (min-height: 900px) and (min-width: 641px) {.stMain [data-testid=stProgress] p {display: block; font-size: 0.75rem;
+  opacity: 0.7;}}
 .stMain .stElementContainer:has(> div > [data-testid=stProgress]) {margin-top: -0.35rem;}
 .stMain [data-baseweb=tab] {padding-top: 0.2rem; padding-bottom: 0.2rem;}
 .st-key-chart_pair [data-testid=stHorizontalBlock], .st-key-data_pair [data-testid=stHorizontalBlock]
@@ -67,8 +69,6 @@ body:not(:has([data-testid=stSidebar])) .st-key-page_title {padding-left: 2.3rem
   .st-key-chart_toggles [data-testid=stColumn] {min-width: 0 !important; flex: 1 1 0 !important;}
   .st-key-chart_toggles [data-testid=stColumn]:nth-child(3) {display: none;}
   .stMain [data-testid=stAlert] p {font-size: 0.8rem;}
-  .st-key-status [data-testid=stAlert] p {display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
-    overflow: hidden;}
 }
 </style>"""  # `:has` and `:is`: in every browser a class brings (Chromium 105+, Safari 15.4+, Firefox 121+)
 

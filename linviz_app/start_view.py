@@ -92,6 +92,8 @@ def start_figures(cfg: RunConfig, start: Start, pinned=()) -> tuple[dict, dict]:
     labelled beside its point, or a note where the loss comes later."""
     v = start_view(cfg, start)
     loss, weights = figure_dict(loss_figure(v, pinned=pinned)), figure_dict(weights_figure(v, cfg.true_weights))
+    weights["data"] = [{**tr, "x": [0.0, 1.0]} if tr.get("type") == "heatmap" else tr for tr in weights["data"]]  # a
+    # heatmap's cell spans half-way to the next x: the start's column, epoch 0, is one epoch wide, not half the run
     pad = 0.03 * cfg.epochs
     layouts = []
     for fig in (loss, weights):

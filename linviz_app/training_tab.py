@@ -34,7 +34,7 @@ class TrainingCharts:
         self.start = start_of(self.cfg) if self.cfg is not None else None
         if self.start is not None:
             line.markdown(start_line(self.cfg, self.start))
-        left, right = st.container(key="chart_pair").columns(2)  # stacked on a narrow screen (dashboard.COMPACT)
+        left, right = st.container(key="chart_pair").columns(2)  # stacked on a phone (linviz_app/layout.py)
         self.loss, self.weights = left.empty(), right.empty()
 
     def draw(self, live: LiveRun, final: bool = True) -> None:

@@ -49,7 +49,7 @@ const join = (a, d) => { // d: [keep, base64 tail] (the key frame's dtype), or a
 // above the window's bottom edge (or above the phone's bar of controls, linviz_app/layout.py). Other charts keep
 // the height their figure asks for.
 const FIT = ".st-key-chart_pair";
-const MIN_H = 170, NARROW = 480; // px: a chart is never shorter; narrower than NARROW it has no mode bar
+const MIN_H = 170, NARROW = 420; // px: a chart is never shorter; narrower than NARROW it has no mode bar
 const scroller = () => document.querySelector("[data-testid=stMain]") || document.scrollingElement;
 const fitHeight = (div, wanted) => {
   const pair = div.closest(FIT);
@@ -73,6 +73,7 @@ const fitHeight = (div, wanted) => {
 const shaped = (div, layout) => {
   const wanted = layout.height || 450, h = fitHeight(div, wanted);
   const out = { ...layout, height: h, margin: { ...(layout.margin || {}) } };
+  out.modebar = { orientation: "v", ...(layout.modebar || {}) }; // at the side: never over a title
   const width = div.getBoundingClientRect().width || window.innerWidth;
   const legend = layout.legend || {};
   if (h === wanted || !(legend.orientation === "h" && legend.y < 0)) return out;
@@ -92,15 +93,19 @@ const shaped = (div, layout) => {
   out.legend = { ...legend, font: size(legend.font, 15), y: -band / Math.max(40, h - m.t - m.b) };
   return out;
 };
+const config = (div) => ({ // no mode bar on a narrow chart (a phone): it would cover the title
+  displaylogo: false, responsive: true, displayModeBar: div.getBoundingClientRect().width < NARROW ? false : "hover" });
 const charts = new Set(); // the page's live charts, fitted again when the window or the page around them changes
 const refit = () => {
   for (const div of charts) {
     if (!div.isConnected) { charts.delete(div); continue; }
     if (!div._fullLayout || !window.Plotly || div.__waiting) continue;
     const layout = shaped(div, div.__layout);
-    if (Math.abs(layout.height - div._fullLayout.height) > 2) {
+    const narrow = div.getBoundingClientRect().width < NARROW;
+    if (Math.abs(layout.height - div._fullLayout.height) > 2 || narrow !== div.__narrow) {
+      div.__narrow = narrow;
       div.style.height = layout.height + "px";
-      Promise.resolve(window.Plotly.react(div, div.data, layout, div.__config)).catch(() => {});
+      Promise.resolve(window.Plotly.react(div, div.data, layout, config(div))).catch(() => {});
     }
   }
 };
@@ -161,9 +166,6 @@ export default function (component, plotlyUrls = ["app/static/plotly.min.js"]) {
     if (div.__failed) div.textContent = ""; // the error text gives way to the chart
     div.__failed = false;
     div.style.height = layout.height + "px";
-    const narrow = div.getBoundingClientRect().width < NARROW; // a phone: the mode bar would cover the title
-    layout.modebar = { orientation: "v", ...(layout.modebar || {}) }; // at the side: never over a title
-    div.__config = { displaylogo: false, responsive: true, displayModeBar: narrow ? false : "hover" };
-    Plotly.react(div, traces, layout, div.__config);
+    Plotly.react(div, traces, layout, config(div));
   })).catch((e) => { div.__waiting = false; div.__failed = true; div.textContent = String(e); });
 }

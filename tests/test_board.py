@@ -1,6 +1,6 @@
 """The status line above the tabs (linviz_app/board.py), for every status a run can be in: it leads with the epoch
 and the loss, says only what is true at that moment (a paused run is paused, not "not converged: more epochs?"),
-and ends with the timing."""
+and leaves the timing to the progress bar's label under it."""
 import re
 
 import numpy as np
@@ -29,6 +29,16 @@ def status_of(live: LiveRun) -> tuple[str, str]:
     return status.shown[-1]
 
 
+def test_the_timing_is_under_the_progress_bar():
+    live = trained(RunConfig(epochs=400), 33, "run")
+    shown = []
+    progress = type("Progress", (), {"progress": lambda self, value, text: shown.append((value, text))})()
+    Board(Box(), progress).draw_status(live)
+    (value, text), = shown
+    assert value == pytest.approx(33 / 400)
+    assert re.fullmatch(r"epoch 33 / 400 · [\d.]+ s training, [\d,]+ steps/s", text), text
+
+
 def trained(cfg: RunConfig, epochs: int, then: str = "pause") -> LiveRun:
     live = LiveRun()
     live.start(cfg)
@@ -49,7 +59,7 @@ def test_paused_at_epoch_33_of_400_says_paused_and_what_resume_and_step_do():
     assert text.startswith(f"Epoch 33 of 400 · loss {live.state.run(0).loss:.4g} · Paused: max |w - w\\*| = {err:.3g}. ")
     assert "Resume goes on from epoch 33; Step trains epoch 34 and pauses again" in text
     assert not any(a in text for a in ADVICE), text
-    assert text.endswith(" steps/s")  # the timing comes last
+    assert "steps/s" not in text  # the timing is under the progress bar, not in the student's line
 
 
 def test_stopped_says_what_step_and_train_do_next():

@@ -52,7 +52,7 @@ def test_the_chinese_frame_says_its_own_words():
     assert at.toggle(key="presenter").label == "演示模式"
     assert at.toggle(key="log_loss").label == "损失用对数刻度"
     assert [b.label for b in at.get("download_button")] == ["下载训练记录（CSV）", "下载设置和结果（JSON）"]
-    assert at.get("progress")[0].proto.text == "第 20 轮，共 20 轮"
+    assert at.get("progress")[0].proto.text.startswith("第 20 轮，共 20 轮 · 已训练 ")  # then the timing
     (loss,) = charts(at, "损失", exact=True)
     assert loss["layout"]["xaxis"]["title"]["text"] == "轮次"
     assert loss["layout"]["yaxis"]["title"]["text"] == "均方误差（对数刻度）"

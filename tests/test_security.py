@@ -36,7 +36,7 @@ def test_no_raw_html_from_user_input():
             for kw in node.keywords:
                 assert not (kw.arg == "unsafe_allow_html" and ast.unparse(kw.value) != "False"), path
             if name == "html":  # st.html: only the page's own constant style sheets (the layout, the presenter's)
-                assert [ast.unparse(a) for a in node.args] in (["COMPACT"], ["CSS"]), f"{path}: {ast.unparse(node)}"
+                assert [ast.unparse(a) for a in node.args] == ["CSS"], f"{path}: {ast.unparse(node)}"
 
 
 def test_xsrf_on_and_no_usage_statistics():

@@ -72,7 +72,7 @@ def test_stop_mid_run_keeps_the_partial_run(open_page):
     click(page, "btn_train")
     wait_for_epoch(page, 15)
     click(page, "btn_stop")
-    page.locator("[data-testid=stAlert]").filter(has_text="· stopped ·").wait_for(timeout=10_000)
+    page.locator("[data-testid=stAlert]").filter(has_text="· Stopped:").wait_for(timeout=10_000)
     wait_idle(page)
     stopped_at = epoch_on_screen(page)
     assert 15 <= stopped_at < 2000

@@ -36,13 +36,13 @@ def epoch(page) -> int:
 def test_each_shortcut_does_what_its_button_does(open_page):
     page = open_page("?epochs=5000&seed=1")
     press(page, "s")  # Step: one epoch, then paused
-    expect_status(page, r"Epoch 1 of 5,000 .* paused")
+    expect_status(page, r"Epoch 1 of 5,000 .* Paused:")
     press(page, "t")  # Train: a fresh run starts
     expect_status(page, r"Running")
     expect(page.locator(".st-key-btn_stop button").first).to_be_enabled()
     pause = page.locator(".st-key-btn_pause button").first
     press(page, "p")  # Pause
-    expect_status(page, r"paused")
+    expect_status(page, r"Paused:")
     expect(pause).to_contain_text("Resume")
     wait_idle(page)
     paused_at = epoch(page)

@@ -68,7 +68,7 @@ def test_a_zoom_and_a_legend_click_survive_the_run_and_the_chart_stays_mounted(o
     assert loss_chart(page, "d._fullData[1].visible") == "legendonly", "the legend click was undone"
 
     page.locator(".st-key-btn_pause button").first.click()  # a pause reruns the whole page: the zoom stays
-    page.get_by_text("· paused").first.wait_for()
+    page.get_by_text("· Paused:").first.wait_for()
     wait_idle(page)
     assert loss_chart(page, "[...d.layout.xaxis.range]") == pytest.approx(zoomed)
     assert page.evaluate("window.__mounts") == mounted

@@ -9,6 +9,7 @@ it last found. The buttons are pressed with real clicks at their centres, as a l
 """
 import pytest
 from browser_helpers import shot, wait_idle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -72,7 +73,7 @@ def expect_fits(page, what: str) -> None:
     """Poll until the page has no problem (charts are fitted after they are drawn), else fail naming them."""
     try:
         page.wait_for_function(f"() => ({PROBLEMS})().length === 0", timeout=SETTLE_MS, polling=250)
-    except Exception:
+    except PlaywrightTimeout:
         pytest.fail(f"{what}: " + "; ".join(problems(page)))
 
 
@@ -122,6 +123,11 @@ def test_a_projector_shows_controls_and_charts_together(chromium, dashboard_url,
         expect_fits(page, f"{name} presenter view")
         still_running(page, name)
         shot(page, f"room-{name}-presenter")
+        page.set_viewport_size({"width": size[0] - 100, "height": size[1] - 60})  # the window resized mid-run
+        expect_fits(page, f"{name} presenter view, resized")
+        page.locator(".st-key-btn_pause button").locator("visible=true").first.click()  # paused: no redraw refits
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        expect_fits(page, f"{name} presenter view, paused, resized back")
         for i in range(2):  # Plotly's mode bar, shown while the pointer is on a chart, covers no title
             chart = page.locator(".st-key-chart_pair .linviz-live-chart").nth(i)
             chart.hover()

@@ -46,7 +46,7 @@ def test_opening_every_tab_never_breaks_another_students_run(chromium, trial):
             assert later > start
             shot(b, f"race-{trial}-b-still-training")
             click(b, "btn_stop")
-            b.locator("[data-testid=stAlert]").filter(has_text="· stopped ·").wait_for(timeout=10_000)
+            b.locator("[data-testid=stAlert]").filter(has_text="· Stopped:").wait_for(timeout=10_000)
             assert epoch_on_screen(b) >= later
         finally:
             ctx_a.close()
@@ -63,7 +63,7 @@ def test_stop_takes_effect_mid_epoch_on_a_million_sample_adam_run(open_page):
     page.wait_for_timeout(2000)  # well inside the first epoch
     t0 = time.monotonic()
     click(page, "btn_stop")
-    page.locator("[data-testid=stAlert]").filter(has_text="· stopped ·").wait_for(timeout=20_000)
+    page.locator("[data-testid=stAlert]").filter(has_text="· Stopped:").wait_for(timeout=20_000)
     latency = time.monotonic() - t0
     wait_idle(page)
     status = page.locator("[data-testid=stAlert]").filter(has_text=STATUS).first.inner_text()
