@@ -66,6 +66,7 @@ class Trainer:
         self._plan = None if cfg.shuffle else self._prepare(self.X, self.y)
         self._cursor: _Cursor | None = None  # the epoch being trained, between slices (advance)
         self.diverged_epoch = np.full(runs, -1)  # -1 while a run has not diverged
+        self.blowup_loss = np.full(runs, np.nan)  # the loss a run's blown epoch reached (shown, not trained from)
         self.epoch = self.steps = 0
         self.elapsed = 0.0
         loss, grad_norm, test_loss = self._evaluate()
@@ -207,6 +208,7 @@ class Trainer:
                 for buf in self._buffers:
                     buf[rows] = 0.0
             self.diverged_epoch[new] = self.epoch
+            self.blowup_loss[new] = np.where(np.isfinite(loss[new]), loss[new], np.inf)
         self._last_good_w = W.detach().clone()
 
     def _show(self, **fresh) -> None:
@@ -220,7 +222,7 @@ class Trainer:
         return TrainState(epoch=self.epoch, weights=W, loss=shown["loss"],
                           last_loss=shown["last_loss"] if self.epoch else None, test_loss=shown["test_loss"], lr=lr,
                           grad_norm=shown["grad_norm"], diverged_epoch=self.diverged_epoch.copy(),
-                          elapsed=self.elapsed, steps=self.steps)
+                          elapsed=self.elapsed, steps=self.steps, blowup_loss=self.blowup_loss.copy())
 
 
 def train(cfg: RunConfig, data: Dataset | None = None):

@@ -7,7 +7,8 @@ A single run's view has columns (T,) and weights (T, D). A sweep (R learning rat
 elapsed (T,), per-run columns loss, last_loss, test_loss, lr (T, R), weights (T, R, D) and
 diverged_epoch (R,) (-1 where a run has not diverged). A run that diverged at epoch k keeps repeating its
 last finite values from epoch k on: `alive(view)` says which (epoch, run) cells are real. A single run's view has
-diverged_at instead: the epoch it blew up in, -1 while it has not.
+diverged_at instead: the epoch it blew up in, -1 while it has not. Both have blowup_loss ((R,), or a number): the
+loss the blown epoch reached (inf where it was no number), NaN while a run has not diverged.
 
 The state of the epoch in which the last run blew up only repeats the epoch before (the engine keeps the last
 finite weights), so it gets no row of its own; the epoch before always has one, whatever the stride.
@@ -80,11 +81,18 @@ class History:
             out |= {name: r[:, i] for i, name in enumerate(PER_RUN)}
             out["weights"] = w
             out["diverged_epoch"] = np.full(self.runs, -1) if s is None else s.diverged_epoch.copy()
+            out["blowup_loss"] = _blowup(s, self.runs)
         else:
             out |= {name: r[:, i, 0] for i, name in enumerate(PER_RUN)}
             out["weights"] = w[:, 0]
             out["diverged_at"] = -1 if s is None else int(s.diverged_epoch[0])
-        return {k: out[k] for k in (*ROWS, "diverged_epoch", "diverged_at") if k in out}
+            out["blowup_loss"] = float(_blowup(s, 1)[0])
+        return {k: out[k] for k in (*ROWS, "diverged_epoch", "diverged_at", "blowup_loss") if k in out}
+
+
+def _blowup(s: TrainState | None, runs: int) -> np.ndarray:
+    """(R,) the loss each run's blown epoch reached; NaN where it has not diverged."""
+    return np.full(max(runs, 1), np.nan) if s is None or s.blowup_loss is None else s.blowup_loss.copy()
 
 
 def alive(v: dict) -> np.ndarray:

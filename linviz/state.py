@@ -46,6 +46,8 @@ class TrainState:
     diverged_epoch: np.ndarray  # (R,) int: the epoch each run blew up, -1 while it has not
     elapsed: float             # seconds spent training so far (pauses not counted)
     steps: int                 # optimiser steps taken so far (per run)
+    blowup_loss: np.ndarray | None = None  # (R,) the loss a run's blown epoch reached (inf where it was no number),
+    # NaN while the run has not diverged: what the charts draw as the blow-up (the run goes on from the epoch before)
 
     @property
     def diverged(self) -> np.ndarray:

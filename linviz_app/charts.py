@@ -17,7 +17,7 @@ from linviz_app.i18n import t, tr
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933",
            "#882255", "#117733", "#332288", "#AA4499")
 MAX_LINES = len(PALETTE)  # more weights than this get a heatmap instead of a spaghetti of lines
-PER_SWEEP = ("diverged_epoch", "diverged_at")  # view keys with one entry per run, not per epoch: thinning leaves them be
+PER_SWEEP = ("diverged_epoch", "diverged_at", "blowup_loss")  # view keys with one entry per run, not per epoch: thinning leaves them be
 BLOWUP = "#C00000"  # the mark of a run that diverged
 MAX_POINTS = 800  # per trace: more than a projector's chart has pixels for, and cheap to send
 FONT = {"size": 17}
@@ -86,10 +86,15 @@ def loss_figure(v: dict, log_y: bool = True, pinned=()) -> go.Figure:
     de = v.get("diverged_at", -1)
     if de >= 0 and len(x):
         ok = np.isfinite(_positive(v["loss"], log_y))
-        if ok.any():  # the last finite mean loss: where the line ends
+        if ok.any():  # the last finite mean loss: where the line ends; then the blow-up itself
             traces.append(last_finite_trace([x[ok][-1]], [v["loss"][ok][-1]], [BLOWUP], de))
+            traces.extend(blowup_trace(x[ok][-1], v["loss"][ok][-1], de, v.get("blowup_loss", np.nan)))
+            more = 2  # legend rows for the two marks
+            layout["height"] += 26 * more
+            layout["margin"] = {**layout["margin"], "b": layout["margin"]["b"] + 26 * more}
+            layout["legend"] = {**layout["legend"], "y": layout["legend"]["y"] - 0.02 * more}
         blowup_marks(layout, [de], [t("page.chart.diverged", epoch=de, factor=fmt_number(DIVERGE_FACTOR))],
-                     [BLOWUP], [x, *(p["epoch"] for p in pinned)])
+                     [BLOWUP], [x, *(p["epoch"] for p in pinned)], top_left=True)
     return make_figure(traces, layout)
 
 
@@ -101,15 +106,34 @@ def last_finite_trace(x, y, colors, epoch: int | None = None) -> dict:
             "hovertemplate": f"%{{y:.4g}}<extra>{hover}</extra>"}
 
 
-def blowup_marks(layout: dict, epochs, texts, colors, xs=()) -> None:
-    """A dashed line at each epoch a run blew up in, with its text beside it, added to `layout`; the x-axis spans
+def blowup_trace(x0: float, y0: float, epoch: int, blown: float) -> list:
+    """The rise into the blow-up: a red dotted line from the last finite loss to the loss the blown epoch reached,
+    an arrow up at its end; where that loss was no number (inf, NaN), only the arrow, at the top of the axis."""
+    if not np.isfinite(blown):
+        return [{"type": "scatter", "x": [epoch], "y": [y0], "mode": "markers+text", "text": ["∞"],
+                 "textposition": "top center", "name": t("page.chart.blowup"), "cliponaxis": False,
+                 "marker": {"symbol": "arrow-up", "size": 18, "color": BLOWUP},
+                 "textfont": {"color": BLOWUP, "size": 16}, "hovertemplate": f"inf<extra>{t('page.chart.blowup')}</extra>"}]
+    y = [f"{float(y0):.7g}", f"{float(blown):.7g}"]  # as text: plotly.js reads it, and a blow-up past float32's
+    return [{"type": "scatter", "x": [x0, epoch], "y": y, "mode": "lines+markers",  # 3e38 is not sent as inf
+             "name": t("page.chart.blowup"), "line": {"color": BLOWUP, "width": 3, "dash": "dot"},
+             "marker": {"symbol": ["circle-open", "arrow-up"], "size": [1, 18], "color": BLOWUP},
+             "hovertemplate": f"%{{y:.3g}}<extra>{t('page.chart.blowup')}</extra>"}]
+
+
+def blowup_marks(layout: dict, epochs, texts, colors, xs=(), top_left: bool = False) -> None:
+    """A dashed line at each epoch a run blew up in, with its text beside it at the bottom, or at the top left
+    (`top_left`: a single run's loss, which rises from the bottom left into the top right), added to `layout`; the
+    x-axis spans
     them (a run that diverged in its first epoch still shows epoch 1, at the right edge), and every x in `xs`."""
     shapes, notes = layout.get("shapes") or [], layout.get("annotations") or []
     for i, (e, text, color) in enumerate(zip(epochs, texts, colors)):
         shapes.append({"type": "line", "x0": int(e), "x1": int(e), "yref": "paper", "y0": 0, "y1": 1,
                        "line": {"color": color, "width": 2, "dash": "dash"}})
-        notes.append({"x": int(e), "yref": "paper", "y": 0.97 - 0.09 * i, "yanchor": "top", "xanchor": "right",
-                      "align": "right", "text": text, "showarrow": False, "font": {"size": 14, "color": color},
+        where = ({"xref": "paper", "x": 0.02, "y": 0.97 - 0.09 * i, "yanchor": "top", "xanchor": "left", "align": "left"}
+                 if top_left else {"x": int(e), "y": 0.03 + 0.09 * i, "yanchor": "bottom", "xanchor": "right",
+                                   "align": "right"})
+        notes.append({**where, "yref": "paper", "text": text, "showarrow": False, "font": {"size": 14, "color": color},
                       "bgcolor": "rgba(255,255,255,0.8)"})
     layout["shapes"], layout["annotations"] = shapes, notes
     hi = max([int(e) for e in epochs] + [float(np.max(a)) for a in xs if len(a)])

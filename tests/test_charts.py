@@ -113,6 +113,10 @@ def test_a_diverged_run_draws_its_finite_epochs_and_marks_the_blow_up(lr, blown)
     np.testing.assert_allclose(arr(mean["y"]), [m for _, _, m in ref[:blown]], rtol=1e-6)  # float32 on the wire
     cross = next(t for t in loss["data"] if t["name"] == "last finite epoch")
     assert list(cross["x"]) == [blown - 1] and cross["marker"]["symbol"] == "x"
+    rise = next(t for t in loss["data"] if t["name"].startswith("the blow-up"))  # the loss rising into the blow-up
+    assert list(rise["x"]) == [blown - 1, blown]
+    np.testing.assert_allclose([float(y) for y in rise["y"]], [ref[blown - 1][2], ref[blown][2]], rtol=1e-6)
+    assert float(rise["y"][1]) > float(rise["y"][0])  # it rises
     for fig in (loss, valid(weights_figure(v, cfg.true_weights))):
         (line,) = [s for s in fig["layout"]["shapes"] if s["line"]["dash"] == "dash"]
         assert line["x0"] == line["x1"] == blown

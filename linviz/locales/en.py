@@ -337,6 +337,7 @@ STRINGS = {
     "page.chart.lr_changed": "lr → {lr}",
     "page.chart.diverged": "diverged at epoch {epoch:,}:<br>the loss became inf/NaN<br>or over {factor} times its start",
     "page.chart.diverged_at": "diverged at epoch {epoch:,}",
+    "page.chart.blowup": "the blow-up (the loss the diverging epoch reached)",
     "page.chart.last_finite": "last finite epoch",
     "page.chart.weights": "Weights (dashed: the true values)",
     "page.chart.error": "|w - w*| per weight (log)",

@@ -307,6 +307,7 @@ STRINGS = {
     "page.chart.lr_changed": "学习率 → {lr}",
     "page.chart.diverged": "第 {epoch:,} 轮发散：<br>损失变为 inf/NaN，<br>或超过起点的 {factor} 倍",
     "page.chart.diverged_at": "第 {epoch:,} 轮发散",
+    "page.chart.blowup": "发散（发散那一轮的损失冲到这里）",
     "page.chart.last_finite": "最后一个有限的轮次",
     "page.chart.weights": "权重（虚线：真实值）",
     "page.chart.error": "各权重的 |w - w*|（对数刻度）",
