@@ -84,12 +84,14 @@ def main():
 def messages_ui(url_errors: dict, errors: dict, cfg, live: LiveRun) -> None:
     """Above the tabs: a link's unusable settings (one box, however many), why Train is off, long runs, and
     what the run has to say once (e.g. why it ended)."""
-    if url_errors:  # one box: the charts stay in view
+    if url_errors and live.history is None:  # one box, until the first run: then the link is history
         items = [f"- {md_escape(tr(m))}" for m in url_errors.values()]
         more = [f"- {t('page.and_more', n=len(items) - 5)}"] if len(items) > 5 else []
         st.warning("\n".join([t("page.link_unusable"), *items[:5], *more]))
-    if errors:
-        st.error(t("page.fix_sidebar"))
+    if errors:  # each named here too: on a phone the sidebar is folded away
+        items = [f"- {md_escape(tr(m))}" for m in errors.values()]
+        st.error("\n".join([t("page.fix_sidebar"), *items[:3], *([f"- {t('page.and_more', n=len(items) - 3)}"]
+                                                                  if len(items) > 3 else [])]))
     elif long_run_warning(cfg):
         st.warning(tr(long_run_warning(cfg)))
     if live.status in ACTIVE and live.cfg != cfg and long_run_warning(live.cfg):

@@ -71,7 +71,8 @@ def _diverged_line(cfg, prev: TrainState, r: int) -> str:
     if one.epoch == 0:
         return (f"{head} in its very first epoch. No epoch ended with a finite loss; the last finite one is the start's "
                 f"(epoch 0, before any step): {_fmt_loss(one.loss)}, the mean over the training samples")
-    return f"{head}. The last finite loss was at epoch {one.epoch}: {_fmt_loss(one.last_loss)}"
+    return (f"{head}. The last finite loss was at epoch {one.epoch}: {_fmt_loss(one.last_loss)} (its last sample's, "
+            f"as the tutorial prints; the mean over the training samples: {_fmt_loss(one.loss)})")
 
 
 def _as_json(cfg, s: TrainState) -> str:

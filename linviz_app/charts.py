@@ -31,7 +31,7 @@ def base_layout(title: str, y_title: str, log_y: bool, legend_rows: int = 1) -> 
             "hovermode": "x unified",
             "xaxis": {"title": {"text": t("page.chart.epoch"), "standoff": 6}, "tickfont": TICK_FONT, "rangemode": "tozero"},
             "yaxis": {"title": {"text": y_title}, "type": "log" if log_y else "linear", "tickfont": TICK_FONT,
-                      "exponentformat": "power"},
+                      "exponentformat": "power", "minorloglabels": "none"},  # no small 2s and 5s over the powers
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.16 - 0.02 * legend_rows, "x": 0,
                        "font": {"size": 15}}}
 

@@ -4,7 +4,9 @@ The rule is charts, not chrome: the open tab's controls and its two charts fit i
 scrolling. The chrome shrinks to make room, never the charts below the fold:
 - the title sits in the band of Streamlit's header, whose empty parts let clicks through (only its own buttons
   take them), so nothing clickable of the page's lies under it;
-- the buttons, the speed and the presenter toggle are one compact row where the width allows;
+- the buttons, the speed and the presenter toggle are one compact row where the width allows; Pause/Resume, when
+  too narrow for "Resume" and its shortcut letter, drops the letter (its tooltip still names it), never the label;
+- messages take smaller type on a short screen;
 - the progress bar sits under the status line; its label (the epoch, and the timing: how fast this server trains)
   shows on a tall screen only;
 - on a phone the controls are a bar at the bottom of the screen, within a thumb's reach, and the charts come first;
@@ -33,6 +35,9 @@ body:not(:has([data-testid=stSidebar])) .st-key-page_title {padding-left: 2.3rem
 .st-key-controls [data-testid=stColumn]:nth-child(6) {min-width: 10rem;}
 .st-key-controls [data-testid=stColumn]:nth-child(7) {min-width: 8.5rem;}
 .st-key-controls button {min-height: 2.3rem; padding: 0.15rem 0.5rem;}
+.st-key-controls [data-testid=stColumn]:nth-child(3) {container-type: inline-size;}
+@container (max-width: 7.8rem) {.st-key-controls button kbd {display: none;}}
+@media (max-height: 820px) {.stMain [data-testid=stAlert] :is(p, li) {font-size: 0.85rem;}}
 .st-key-controls [data-testid=stWidgetLabel] p {font-size: 0.8rem;}
 .st-key-controls [data-testid=stSlider] > div {padding-top: 0;}
 .st-key-chart_toggles, .st-key-chart_toggles label p {font-size: 0.85rem;}

@@ -24,7 +24,7 @@ from linviz_app.data_tab import PREVIEW_CELLS
 from linviz_app.i18n import t
 from linviz_app.live import listed
 from linviz_app.live_chart import figure_dict
-from linviz_app.session import drawn_data
+from linviz_app.session import cached_analysis, drawn_data
 
 DATA_FIELDS = ("true_weights", "n_samples", "seed", "noise_std", "test_fraction", "standardize", "feature_min",
                "feature_max")  # what the data set and the initial weights depend on
@@ -137,7 +137,24 @@ def start_line(cfg: RunConfig, start: Start) -> str:
         lrs = t("page.start.lr", lr=fmt_number(cfg.lr))
     watch = t("page.start.watch_sweep" if cfg.is_sweep else
               "page.start.watch_heatmap" if cfg.n_weights > MAX_LINES else "page.start.watch")
+    ratio = diverges_by(cfg)
+    if ratio is not None:  # the analysis of this very data says it blows up: no promise of a falling loss
+        watch = t("page.start.watch_diverges", ratio=short_number(ratio))
     line = t("page.start.line", epochs=epochs, method=method, lrs=lrs, samples=samples, watch=watch)
     if start.why_not:
         line += t(f"page.start.{start.why_not}_later", n=cfg.n_samples)
     return line
+
+
+def diverges_by(cfg: RunConfig) -> float | None:
+    """lr / the divergence threshold, for a single run whose lr the analysis of its data (the lr hint's, cached)
+    says diverges; None otherwise, or where the analysis is only an estimate or could not be made."""
+    if cfg.is_sweep:
+        return None
+    try:
+        a = cached_analysis(cfg)
+    except ConfigError:  # the server's memory is taken: the lr hint says so
+        return None
+    if not (a.exact and np.isfinite(a.threshold)) or a.classify(cfg.lr).kind != "diverges":
+        return None
+    return cfg.lr / a.threshold

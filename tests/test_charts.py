@@ -25,6 +25,7 @@ def test_loss_figure_has_mean_last_sample_and_test_traces_on_a_log_axis():
     assert [t["name"] for t in fig["data"]] == ["training loss (mean)", "last-sample loss (what the tutorial prints)",
                                                 "test loss"]
     assert fig["layout"]["yaxis"]["type"] == "log"
+    assert fig["layout"]["yaxis"]["minorloglabels"] == "none"  # only the powers of ten are labelled
     np.testing.assert_allclose(arr(fig["data"][0]["y"]), v["loss"].astype(np.float32))
     assert np.isnan(arr(fig["data"][1]["y"])[0])  # no step yet at epoch 0
     assert valid(loss_figure(v, log_y=False))["layout"]["yaxis"]["type"] == "linear"

@@ -23,7 +23,8 @@ def test_first_load_shows_the_tutorial_defaults_without_exception():
     assert at.selectbox(key="cfg_device").value == "auto"
     assert not at.button(key="btn_train").disabled
     assert at.button(key="btn_stop").disabled
-    assert "Press **Train**" in at.info[0].value
+    assert "Its weights start random" in at.info[0].value  # the intro; what Train will do is on the Training tab
+    assert any("**Train** runs 100 epochs of per-sample SGD at lr 1e-5 on 10 samples" in m.value for m in at.markdown)
 
 
 def test_a_short_run_draws_both_charts_with_one_trace_per_weight():

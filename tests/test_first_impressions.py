@@ -71,6 +71,26 @@ def test_before_any_run_the_training_tab_shows_the_starting_loss_and_weights_aga
             "move to its dashed target.") in line(at)
 
 
+@pytest.mark.parametrize("lr, lang, says", [
+    ("1e-4", "en", "this lr is 1.6 x the divergence threshold of this data: watch the loss grow until it blows up."),
+    ("1e-4", "zh", "这个学习率是这组数据发散阈值的 1.6 倍：看损失不断增大，直到爆炸。"),
+    ("5e-5", "en", "watch the loss fall and each weight move to its dashed target.")])
+def test_the_start_line_promises_a_falling_loss_only_where_the_lr_does_not_diverge(lr, lang, says):
+    """Whether the run blows up, the oracle: the tutorial's literal loop on the same data (tests/oracle.py)."""
+    from oracle import first_blown_epoch, tutorial_epochs
+    cfg = RunConfig(lr=float(lr), epochs=300, n_samples=100)
+    data = make_dataset(cfg)
+    ref = tutorial_epochs(data.X, data.y, initial_weights(cfg.n_weights, cfg.seed).numpy(), cfg.lr, cfg.epochs)
+    assert (first_blown_epoch(ref) is not None) == (lr == "1e-4")
+    at = app({"lr": lr, "epochs": "300", "samples": "100", "lang": lang})
+    assert not at.exception
+    assert line(at).endswith(says), line(at)
+    hint = " ".join(m.value for m in at.sidebar.markdown)
+    assert ("diverges" in hint or "发散" in hint) == (lr == "1e-4")
+    if lr == "1e-4":  # the ratio the line names is the hint's
+        assert "1.6" in hint
+
+
 def test_the_start_follows_a_changed_setting_and_its_language():
     at = app({"lang": "zh"})
     for attr, value in (("true_weights", "1, 5"), ("n_samples", "30"), ("seed", "3")):

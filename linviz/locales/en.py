@@ -262,10 +262,9 @@ STRINGS = {
     "page.presenter_help": ("Larger type and charts for a projector, the sidebar folded (its arrow at the top left "
                             "opens it). Share the address bar's link to open the page this way."),
     "page.intro": ("The model is `y = w · x` with no bias. Its weights start random; gradient descent must find the "
-                   "**true weights** you set in the sidebar from generated samples alone. The defaults are the "
-                   "PyTorch tutorial's: 4 weights, 10 samples of integers 1..100, one sample per step at lr = 1e-5. "
-                   "Press **Train** to watch, **Step** to go one epoch at a time. Several learning rates separated "
-                   "by commas train side by side."),
+                   "**true weights** you set in the sidebar from generated samples alone (the defaults are the PyTorch "
+                   "tutorial's). **Step** goes one epoch at a time; several learning rates separated by commas train "
+                   "side by side."),
     "page.hint.notes_sep": " ",  # between the analysis' notes: sentences
     "page.status.sep": " · ",
     "page.status.ladder": "Learning-rate ladder",
@@ -359,6 +358,8 @@ STRINGS = {
     "page.start.lr": "lr {lr}",
     "page.start.lr_decaying": "lr {lr}, decaying ({schedule})",
     "page.start.lrs": "lrs {lrs} side by side",
+    "page.start.watch_diverges": ("this lr is {ratio} x the divergence threshold of this data: watch the loss "
+                                  "grow until it blows up."),
     "page.start.watch": "watch the loss fall and each weight move to its dashed target.",
     "page.start.watch_heatmap": "watch the loss fall and each weight's distance to its target shrink.",
     "page.start.watch_sweep": "one line per lr: watch which lrs bring the loss down and which blow up.",

@@ -240,8 +240,7 @@ STRINGS = {
     "page.presenter": "演示模式",
     "page.presenter_help": "为投影仪放大字体和图表，并收起侧边栏（点左上角的箭头可以展开）。分享地址栏中的链接，别人打开时也是这个模式。",
     "page.intro": ("模型是不带偏置项的 `y = w · x`。权重从随机值开始；梯度下降只能依靠生成的样本，找到你在侧边栏中设置的"
-                   "**真实权重**。默认设置与 PyTorch 教程相同：4 个权重，10 个样本（特征为 1..100 的整数），每步用一个样本，"
-                   "学习率为 1e-5。点击“训练”观看训练过程，点击“单轮”每次训练一轮。填写多个用逗号分隔的学习率，它们会并排同时训练。"),
+                   "**真实权重**（默认设置与 PyTorch 教程相同）。点击“单轮”每次训练一轮；填写多个用逗号分隔的学习率，它们会并排同时训练。"),
     "page.hint.notes_sep": "",  # between the analysis' notes: sentences
     "page.status.sep": " · ",
     "page.status.ladder": "学习率阶梯",
@@ -329,6 +328,7 @@ STRINGS = {
     "page.start.lr": "学习率 {lr}",
     "page.start.lr_decaying": "学习率 {lr}（按 {schedule} 方式衰减）",
     "page.start.lrs": "学习率 {lrs}（并排同时训练）",
+    "page.start.watch_diverges": "这个学习率是这组数据发散阈值的 {ratio} 倍：看损失不断增大，直到爆炸。",
     "page.start.watch": "看损失下降，每个权重移向它的虚线目标。",
     "page.start.watch_heatmap": "看损失下降，每个权重与目标的距离缩小。",
     "page.start.watch_sweep": "每个学习率一条线，看哪些学习率让损失下降，哪些会发散。",
