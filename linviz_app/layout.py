@@ -11,8 +11,8 @@ scrolling. The chrome shrinks to make room, never the charts below the fold:
   shows on a tall screen only;
 - on a phone the controls are a bar at the bottom of the screen, within a thumb's reach, and the charts come first;
   the presenter toggle goes: a phone is no projector, and the presenter view there looks like the normal one.
-The charts' heights follow the window (static/live_chart.js fits a tab's pair of charts into what is left below
-them), so this file only makes room; `PHONE` is the width below which the phone layout applies (Streamlit's own
+The charts' heights follow the window (static/live_chart.js fits the Training and Data tabs' pairs of charts into
+what is left below them), so this file only makes room; `PHONE` is the width below which the phone layout applies (Streamlit's own
 breakpoint for stacking columns).
 """
 import streamlit as st

@@ -44,11 +44,11 @@ const join = (a, d) => { // d: [keep, base64 tail] (the key frame's dtype), or a
   out.set(a.subarray(0, d[0])); out.set(tail, d[0]);
   return out;
 };
-// The Training tab's pair of charts (loss and weights) fills the height left below it in
+// A tab's pair of charts (the Training tab's loss and weights, the Data tab's two) fills the height left below it in
 // the window: on a 1280x720 projector as on a 1080p screen, and stacked in two rows on a phone, the charts end
 // above the window's bottom edge (or above the phone's bar of controls, linviz_app/layout.py). Other charts keep
 // the height their figure asks for.
-const FIT = ".st-key-chart_pair";
+const FIT = ".st-key-chart_pair, .st-key-data_pair";
 const MIN_H = 170, NARROW = 420; // px: a chart is never shorter; narrower than NARROW it has no mode bar
 const scroller = () => document.querySelector("[data-testid=stMain]") || document.scrollingElement;
 const fitHeight = (div, wanted) => {

@@ -29,7 +29,7 @@ PROBLEMS = """() => {
   const presenter = document.querySelector(".st-key-presenter label");
   if (phone) { if (visible(presenter)) bad.push("the presenter toggle is shown on a phone"); }
   else controls.push(["presenter", presenter]);
-  for (const k of ["log_loss", "show_error"]) controls.push([k, document.querySelector(`.st-key-${k} label`)]);
+  for (const k of TOGGLES) controls.push([k, document.querySelector(`.st-key-${k} label`)]);
   document.querySelectorAll(".stMain [data-baseweb=tab]").forEach((t, i) => controls.push([`tab ${i}`, t]));
   for (const [name, el] of controls) {
     if (!visible(el)) { bad.push(`${name}: not shown`); continue; }
@@ -41,8 +41,8 @@ PROBLEMS = """() => {
   }
   const bar = document.querySelector(".st-key-controls");
   const floor = bar && getComputedStyle(bar).position === "fixed" ? bar.getBoundingClientRect().top : H;
-  const charts = [...document.querySelectorAll(".st-key-chart_pair .linviz-live-chart")];
-  if (charts.length !== 2) bad.push(`${charts.length} charts on the Training tab`);
+  const charts = [...document.querySelectorAll(".st-key-PAIR .linviz-live-chart")];
+  if (charts.length !== 2) bad.push(`${charts.length} charts in PAIR`);
   for (const c of charts) {
     const r = c.getBoundingClientRect();
     if (!c.querySelector(".main-svg")) bad.push("a chart is not drawn");
@@ -65,16 +65,21 @@ PROBLEMS = """() => {
 }"""
 
 
-def problems(page) -> list[str]:
-    return page.evaluate(PROBLEMS)
+TRAINING = ("chart_pair", ("log_loss", "show_error"))  # a tab's pair of charts and its toggles
+DATA = ("data_pair", ())
 
 
-def expect_fits(page, what: str) -> None:
+def probe(tab: tuple) -> str:
+    pair, toggles = tab
+    return PROBLEMS.replace("PAIR", pair).replace("TOGGLES", repr(list(toggles)))
+
+
+def expect_fits(page, what: str, tab: tuple = TRAINING) -> None:
     """Poll until the page has no problem (charts are fitted after they are drawn), else fail naming them."""
     try:
-        page.wait_for_function(f"() => ({PROBLEMS})().length === 0", timeout=SETTLE_MS, polling=250)
+        page.wait_for_function(f"() => ({probe(tab)})().length === 0", timeout=SETTLE_MS, polling=250)
     except PlaywrightTimeout:
-        pytest.fail(f"{what}: " + "; ".join(problems(page)))
+        pytest.fail(f"{what}: " + "; ".join(page.evaluate(probe(tab))))
 
 
 def click_centre(page, selector: str) -> None:
@@ -163,5 +168,21 @@ def test_a_phone_shows_the_charts_above_a_bar_of_controls(chromium, dashboard_ur
         assert min(b["height"] for b in buttons) >= 44, "thumb-sized: at least 44 px tall"
         assert page.locator(".st-key-chart_pair .modebar").count() == 0, "no mode bar over a phone's chart titles"
         shot(page, f"room-{name}")
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("size, lang", [((1024, 768), "en"), ((1280, 720), "zh"), ((390, 844), "en")],
+                         ids=["1024x768-en", "1280x720-zh", "390x844-en"])
+def test_the_data_tab_shows_controls_and_its_two_charts_together(chromium, dashboard_url, size, lang):
+    ctx, page = open_at(chromium, dashboard_url, size, f"{RUN}&lang={lang}")
+    try:
+        train(page, RUN)
+        page.get_by_role("tab", name="Data" if lang == "en" else "数据").click()
+        page.wait_for_selector(".st-key-data_pair .linviz-live-chart .main-svg", timeout=30_000)
+        name = f"{size[0]}x{size[1]}-{lang}"
+        expect_fits(page, f"{name} Data tab", DATA)
+        still_running(page, name)
+        shot(page, f"room-{name}-data")
     finally:
         ctx.close()
