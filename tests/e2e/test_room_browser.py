@@ -97,6 +97,11 @@ def train(page, query: str) -> None:
     page.wait_for_selector(".st-key-chart_pair .linviz-live-chart .main-svg", timeout=30_000)
 
 
+def away(page) -> None:
+    """The pointer off the controls: no tooltip in the screenshot."""
+    page.mouse.move(1, page.viewport_size["height"] - 1)
+
+
 def still_running(page, what: str) -> None:
     assert page.locator(".st-key-btn_stop button").locator("visible=true").first.is_enabled(), \
         f"{what}: the run ended before the checks (they are made mid-run)"
@@ -121,12 +126,14 @@ def test_a_projector_shows_controls_and_charts_together(chromium, dashboard_url,
         train(page, RUN)
         expect_fits(page, f"{name} normal view")
         still_running(page, name)
+        away(page)
         shot(page, f"room-{name}-normal")
         click_centre(page, ".st-key-presenter label")
         page.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '20px'",
                                timeout=SETTLE_MS)
         expect_fits(page, f"{name} presenter view")
         still_running(page, name)
+        away(page)
         shot(page, f"room-{name}-presenter")
         page.set_viewport_size({"width": size[0] - 100, "height": size[1] - 60})  # the window resized mid-run
         expect_fits(page, f"{name} presenter view, resized")
