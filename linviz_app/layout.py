@@ -2,8 +2,8 @@
 
 The rule is charts, not chrome: the open tab's controls and its two charts fit in the window together, without
 scrolling. The chrome shrinks to make room, never the charts below the fold:
-- the title sits in the band of Streamlit's header, whose empty parts let clicks through (only its own buttons
-  take them), so nothing clickable of the page's lies under it;
+- the title sits in the band of Streamlit's header, drawn above it, and everything clickable starts below it; the
+  header stays opaque, so what scrolls under it is hidden, not clicked by a tap on the header;
 - the buttons, the speed and the presenter toggle are one compact row where the width allows; Pause/Resume, when
   too narrow for "Resume" and its shortcut letter, drops the letter (its tooltip still names it), never the label;
 - messages take smaller type on a short screen;
@@ -20,13 +20,12 @@ import streamlit as st
 PHONE = 640  # px: below this width Streamlit stacks columns; the controls become a bar at the bottom
 
 CSS = """<style>
-[data-testid=stHeader] {background: transparent; pointer-events: none;}
-[data-testid=stHeader] :is(button, a, [data-testid=stStatusWidget], [data-testid=stMainMenu],
-  [data-testid=stToolbarActions]) {pointer-events: auto;}
+[data-testid=stHeader] {background: var(--st-background-color, #fff);}
+.st-key-page_title {position: relative; z-index: 999991;}
 .stMain .block-container {padding-top: 0.7rem; padding-bottom: 1rem;}
 @media (max-width: 1400px) {.stMain .block-container {padding-left: 1.6rem; padding-right: 1.6rem;}}
 .stMain [data-testid=stVerticalBlock] {gap: 0.55rem;}
-.st-key-page_title {min-height: 2.45rem; max-width: calc(100% - 10.5rem); justify-content: center;}
+.st-key-page_title {min-height: 2.65rem; max-width: calc(100% - 10.5rem); justify-content: center;}
 .st-key-page_title h3 {font-size: 1.45rem; line-height: 1.2; padding: 0; margin: 0;}
 body:has([data-testid=stSidebar][data-collapsed=true]) .st-key-page_title,
 body:not(:has([data-testid=stSidebar])) .st-key-page_title {padding-left: 2.3rem;}
