@@ -12,20 +12,18 @@ scrolling. The chrome shrinks to make room, never the charts below the fold:
 - on a phone the controls are a bar at the bottom of the screen, within a thumb's reach, and the charts come first;
   the presenter toggle goes: a phone is no projector, and the presenter view there looks like the normal one.
 The charts' heights follow the window (static/live_chart.js fits the Training and Data tabs' pairs of charts into
-what is left below them), so this file only makes room; `PHONE` is the width below which the phone layout applies (Streamlit's own
-breakpoint for stacking columns).
+what is left below them), so this file only makes room. A phone is a window up to 640 px wide: Streamlit's own
+breakpoint for stacking columns.
 """
 import streamlit as st
 
-PHONE = 640  # px: below this width Streamlit stacks columns; the controls become a bar at the bottom
-
 CSS = """<style>
 [data-testid=stHeader] {background: var(--st-background-color, #fff);}
-.st-key-page_title {position: relative; z-index: 999991;}
 .stMain .block-container {padding-top: 0.7rem; padding-bottom: 1rem;}
 @media (max-width: 1400px) {.stMain .block-container {padding-left: 1.6rem; padding-right: 1.6rem;}}
 .stMain [data-testid=stVerticalBlock] {gap: 0.55rem;}
-.st-key-page_title {min-height: 2.65rem; max-width: calc(100% - 10.5rem); justify-content: center;}
+.st-key-page_title {min-height: 2.65rem; max-width: calc(100% - 10.5rem); justify-content: center; position: relative;
+  z-index: 999991;}  /* above the header (z-index 999990), in its band */
 .st-key-page_title h3 {font-size: 1.45rem; line-height: 1.2; padding: 0; margin: 0;}
 body:has([data-testid=stSidebar][data-collapsed=true]) .st-key-page_title,
 body:not(:has([data-testid=stSidebar])) .st-key-page_title {padding-left: 2.3rem;}

@@ -49,7 +49,8 @@ const join = (a, d) => { // d: [keep, base64 tail] (the key frame's dtype), or a
 // above the window's bottom edge (or above the phone's bar of controls, linviz_app/layout.py). Other charts keep
 // the height their figure asks for.
 const FIT = ".st-key-chart_pair, .st-key-data_pair";
-const MIN_H = 170, NARROW = 420; // px: a chart is never shorter; narrower than NARROW it has no mode bar
+const MIN_H = 170, NARROW = 420; // px: no fitted chart is shorter (a narrow one: 30 less); narrower than NARROW,
+// a chart has no mode bar
 const scroller = () => document.querySelector("[data-testid=stMain]") || document.scrollingElement;
 const fitHeight = (div, wanted) => {
   const pair = div.closest(FIT);
