@@ -9,8 +9,6 @@ left blank.
 import numpy as np
 
 from linviz.history import alive
-from linviz.say import say
-from linviz.text import fmt_number
 from linviz_app.charts import (
     BLOWUP,
     MAX_LINES,
@@ -22,14 +20,8 @@ from linviz_app.charts import (
     scatter,
     thin,
 )
-from linviz_app.i18n import current, t, tr
-from linviz_app.lr_colours import lr_styles
-
-
-def lr_names(lrs, lang: str | None = None) -> list[str]:
-    """One name per run ("lr 1e-5"), in the page's language or `lang`."""
-    lang = lang or current()
-    return [say(lang, "tabs.sweep.lr_name", lr=fmt_number(lr)) for lr in lrs]
+from linviz_app.i18n import t, tr
+from linviz_app.lr_colours import lr_labels, lr_styles
 
 
 def run_traces(v: dict, values: np.ndarray, names, colors, log_y: bool, width: float = 3.5, dashes=None) -> list:
@@ -80,7 +72,7 @@ def _heatmap(v: dict, values: np.ndarray, names, title: str, what: str):
 def sweep_loss_figure(v: dict, lrs, log_y: bool = True, pinned=()):
     """The mean training loss of every run, one line per lr (test loss dashed in the same colour)."""
     v = thin(v)
-    names = lr_names(lrs)
+    names = lr_labels(lrs)
     if len(names) > MAX_LINES:
         return _heatmap(v, v["loss"], names, t("tabs.sweep.heat_loss_title", n=len(names)), t("tabs.sweep.loss"))
     names, colors = lr_styles(lrs)  # one look per lr on every tab (lr_colours.py)
@@ -108,7 +100,7 @@ def distance(v: dict, true_weights) -> np.ndarray:
 def sweep_distance_figure(v: dict, lrs, true_weights):
     """How far each run is from the true weights: max |w - w*| per lr, on a log axis."""
     v = thin({**v, "weights": distance(v, true_weights)})
-    names = lr_names(lrs)
+    names = lr_labels(lrs)
     if len(names) > MAX_LINES:
         return _heatmap(v, v["weights"], names, t("tabs.sweep.heat_distance_title"), "max |w - w*|")
     traces = run_traces(v, v["weights"], *lr_styles(lrs), True)  # one look per lr on every tab (lr_colours.py)

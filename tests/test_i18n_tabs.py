@@ -9,7 +9,7 @@ from linviz.samples import select
 from linviz_app import i18n
 from linviz_app.data_charts import sample_table
 from linviz_app.lr_charts import ladder_final_figure, lr_band_figure
-from linviz_app.sweep_charts import lr_names
+from linviz_app.lr_colours import lr_labels
 
 ZH = i18n.STRINGS["zh"]
 
@@ -134,8 +134,8 @@ def test_the_lr_band_names_the_regimes_in_chinese():
 
 
 def test_english_is_unchanged_outside_a_page():
-    assert lr_names([1e-5, 3e-5]) == ["lr 1e-5", "lr 3e-5"]
-    assert lr_names([1e-5], "zh") == ["学习率 1e-5"]
+    assert lr_labels([1e-5, 3e-5]) == ["lr 1e-5", "lr 3e-5"]
+    assert lr_labels([1e-5], "zh") == ["学习率 1e-5"]
     cfg = RunConfig(n_samples=12, test_fraction=0.25)
     data = make_dataset(cfg)
     s = select(data)
