@@ -19,9 +19,10 @@ from .config import RunConfig
 from .data import Dataset, make_dataset
 from .epoch_map import EpochMap, FullBatchMap
 from .fit import Fit, fit_data, start_weights
+from .fixed_point import FixedPoint
 from .say import Msg
 from .sgd_map import safe_lr, training_map
-from .stability import Regime, fastest, regime, stable_set
+from .stability import Regime, regime, search
 
 TOL = 1e-2  # "reached the weights": within 0.01, as the tutorial's result is (raw features' units)
 LADDER = (0.1, 0.3, 0.6, 0.9, 1.05, 1.5)  # multiples of the divergence threshold worth comparing
@@ -53,6 +54,11 @@ class Analysis:
     stable_intervals: tuple = ()      # ((lo, hi), ...) lr ranges where training converges; the first lo is 0
     safe_lr: float = float("nan")     # plain SGD: below it every step contracts (a guaranteed-stable bound)
     notes: tuple = ()                 # further facts in words (Msgs): rank, several stable ranges, estimates
+    consistent: bool = True           # some weights fit every training sample (to float32 rounding): then
+                                      # training at any stable lr settles at `reachable`
+    settle: FixedPoint | None = field(default=None, repr=False, compare=False)  # where a stable lr settles
+    units: np.ndarray = field(default=None, repr=False, compare=False)  # model weight / raw weight (data.scale)
+    w0: np.ndarray = field(default=None, repr=False, compare=False)     # the initial weights, model units
 
     @property
     def determined(self) -> bool:
@@ -98,8 +104,41 @@ class Analysis:
         return np.exp(np.minimum(log_rho, 700.0)) * np.exp(1j * angle)
 
     def classify_many(self, lrs) -> list[Regime]:
+        """classify for each lr; the epochs are counted to where each lr settles (fixed_point)."""
         log_rho, angle = self.spectrum(lrs)
-        return [regime(r, a, self.error0, self.tol, self.cfg.epochs) for r, a in zip(log_rho, angle)]
+        error0 = self._errors0(lrs)
+        return [regime(r, a, e, self.tol, self.cfg.epochs) for r, a, e in zip(log_rho, angle, error0)]
+
+    def fixed_point(self, lr: float) -> np.ndarray | None:
+        """Where training at the constant lr settles, in raw units: the fixed point of its epoch map (fixed_point.py).
+        The fit training reaches when some weights fit every sample; else it moves with lr (label noise).
+        None: unknown (Adam, shuffled noisy data, data too large), or the lr diverges."""
+        if self.classify_rho(lr) >= 1:
+            return None
+        w = self._fixed_model([lr])
+        return None if w is None or not np.all(np.isfinite(w[0])) else w[0] / self.units
+
+    def classify_rho(self, lr: float) -> float:
+        """The epoch map's spectral radius at lr (inf where it overflows)."""
+        return float(np.exp(min(self.spectrum([lr])[0][0], 709.0)))
+
+    def _fixed_model(self, lrs) -> np.ndarray | None:
+        """(L, D) fixed points in model units for the lrs, or None when unknown."""
+        lrs = np.atleast_1d(np.asarray(lrs, np.float64))
+        if self.reachable is None:
+            return None
+        if self.consistent:
+            return np.broadcast_to(self.reachable * self.units, (len(lrs), len(self.units)))
+        return None if self.settle is None else self.settle.at(lrs)
+
+    def _errors0(self, lrs) -> np.ndarray:
+        """The initial weights' distance from where each lr settles (error0 where that is unknown), model units."""
+        lrs = np.atleast_1d(np.asarray(lrs, np.float64))
+        w = None if self.consistent or self.w0 is None else self._fixed_model(lrs)
+        if w is None:
+            return np.full(len(lrs), self.error0)
+        out = np.linalg.norm(w - self.w0, axis=1)
+        return np.where(np.isfinite(out), out, self.error0)
 
 
 def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:
@@ -117,14 +156,20 @@ def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:
     data = data if data is not None else make_dataset(cfg, rows=spectrum_rows(cfg.n_train, cfg.n_weights))
     n, d = data.n_train, data.X.shape[1]
     w0 = start_weights(cfg, d)
-    fit = fit_data(data.X, data.y, w0)
+    fit = fit_data(data.X, data.y, w0, centred=cfg.standardize)
     whole = fit.rows == n
     pos = fit.eigenvalues[d - fit.rank:]
     target = fit.w_reach if whole else np.asarray(cfg.true_weights, np.float64) * data.scale
+    consistent = not whole or fits_every_sample(data.X, data.y, fit.w_ls)
+    settle = None
+    if whole and not consistent and cfg.optimizer != "adam" and not cfg.shuffle:
+        settle = FixedPoint(data.X, data.y, cfg.batch_size, cfg.momentum if cfg.optimizer == "momentum" else None,
+                            w0, fit.basis)
     common = {"cfg": cfg, "eigenvalues": fit.eigenvalues, "rank": fit.rank, "tol": TOL * float(np.min(data.scale)),
               "least_squares": data.to_original(fit.w_ls) if whole else None,
               "reachable": data.to_original(fit.w_reach) if whole and cfg.optimizer != "adam" else None,
-              "error0": float(np.linalg.norm(w0 - target))}
+              "error0": float(np.linalg.norm(w0 - target)), "consistent": consistent, "settle": settle,
+              "units": np.asarray(data.scale, np.float64), "w0": w0}
     facts = _facts(cfg, fit, n, whole)
     if fit.rank == 0:
         return Analysis(threshold=float("inf"), best_lr=float("nan"), exact=True, stable_intervals=((0.0, np.inf),),
@@ -133,6 +178,16 @@ def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:
         return Analysis(threshold=float("inf"), best_lr=float("nan"), exact=False, epoch_map=FullBatchMap(pos, 1),
                         note=Msg("core.analysis.adam"), notes=facts, **common)
     return _sgd(cfg, data.X, fit, common, facts, data.scale, data.offset)
+
+
+FIT_RTOL = 1e-6  # residuals below this x the targets' size: some weights fit every sample (float32 holds ~6e-8)
+
+
+def fits_every_sample(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> bool:
+    """Whether the least-squares weights w fit every sample, to the float32 rounding the data is held in."""
+    y64 = np.asarray(y, np.float64)
+    r = np.asarray(X, np.float64) @ w - y64
+    return bool(np.sqrt(np.mean(r**2)) <= FIT_RTOL * (np.sqrt(np.mean(y64**2)) + 1e-30))
 
 
 def range_safe_lr(cfg: RunConfig, scale: np.ndarray, offset: np.ndarray) -> float:
@@ -152,7 +207,8 @@ def _sgd(cfg: RunConfig, X: np.ndarray, fit: Fit, common: dict, facts: tuple, sc
     emap, how = training_map(X, fit, cfg.batch_size, momentum, safe, n=cfg.n_train)
     fb = 2.0 / fit.eigenvalues[-1]  # the full-batch threshold (rank > 0 here): the scan is centred on it
     lo = safe / 2 if np.isfinite(safe) else fb * 1e-3
-    intervals, grid, lr_grid = stable_set(emap, lo, fb * 1e3)
+    found = search(emap, lo, fb * 1e3)
+    intervals = found.intervals
     threshold = intervals[0][1] if intervals and intervals[0][0] == 0.0 else float("nan")
     exact = not how and not cfg.shuffle
     note = how or Msg("core.analysis.crosses" if momentum is None else "core.analysis.crosses_momentum")
@@ -163,7 +219,7 @@ def _sgd(cfg: RunConfig, X: np.ndarray, fit: Fit, common: dict, facts: tuple, sc
         facts += (Msg("core.analysis.ranges", ranges=ranges, threshold=threshold, until=intervals[1][0]),)
     if not np.isfinite(threshold):
         facts += (Msg("core.analysis.no_stable"),)
-    return Analysis(threshold=float(threshold), best_lr=fastest(emap, grid, lr_grid), exact=exact, note=note,
+    return Analysis(threshold=float(threshold), best_lr=found.best_lr, exact=exact, note=note,
                     stable_intervals=tuple(intervals), safe_lr=float(safe), notes=facts, epoch_map=emap, **common)
 
 

@@ -15,7 +15,9 @@ from .config import RunConfig
 from .data import Dataset, make_dataset
 from .model import initial_weights
 
-RANK_TOL = 1e-10      # eigenvalues of X^T X below this x the largest count as zero (singular values 1e-5)
+RANK_TOL = 1e-14      # large data: eigenvalues of the Gram below this x the largest count as zero (they are good
+                      # to ~1e-16 of the largest: integer features' Gram is exact, centred ones are centred again)
+SVD_TOL = 1e-12       # small data: singular values of X itself below this x the largest count as zero
 
 
 @dataclass(frozen=True)
@@ -41,32 +43,43 @@ def start_weights(cfg: RunConfig, d: int) -> np.ndarray:
     return initial_weights(d, cfg.seed).double().numpy()
 
 
-def _gram(X: np.ndarray, y: np.ndarray, rows: int):
-    """X^T X and X^T y over the first `rows` samples, in float64, chunk_rows at a time."""
+def _gram(X: np.ndarray, y: np.ndarray, rows: int, centred: bool = False):
+    """X^T X and X^T y over the first `rows` samples, in float64, chunk_rows at a time (of X and y centred
+    again when `centred`: the Gram of X - mean is X^T X - rows mean mean^T)."""
     d = X.shape[1]
-    G, b = np.zeros((d, d)), np.zeros(d)
+    G, b, sx, sy = np.zeros((d, d)), np.zeros(d), np.zeros(d), 0.0
     step = chunk_rows(d)
     for i in range(0, rows, step):
-        Xc = X[i:min(i + step, rows)].astype(np.float64)
+        Xc, yc = X[i:min(i + step, rows)].astype(np.float64), y[i:min(i + step, rows)].astype(np.float64)
         G += Xc.T @ Xc
-        b += Xc.T @ y[i:min(i + step, rows)].astype(np.float64)
+        b += Xc.T @ yc
+        sx, sy = sx + Xc.sum(axis=0), sy + float(yc.sum())
+    if centred:
+        G, b = G - np.outer(sx, sx) / rows, b - sx * sy / rows
     return G, b
 
 
-def fit_data(X: np.ndarray, y: np.ndarray, w0=None) -> Fit:
-    """Spectrum, rank, span and least squares of (X, y), from the smaller of X X^T and X^T X."""
+def fit_data(X: np.ndarray, y: np.ndarray, w0=None, centred: bool = False) -> Fit:
+    """Spectrum, rank, span and least squares of (X, y): from the SVD of X itself when small (its singular values
+    are good to 1e-16 of the largest, so features 100000..100010 keep their rank), else from the smaller of
+    X X^T and X^T X. centred: the features were centred (standardised) before rounding to float32; their means'
+    rounding (~1e-8) is taken out again, so it never counts as a direction of its own."""
     n, d = X.shape
     rows = spectrum_rows(n, d)
     w0 = np.zeros(d) if w0 is None else np.asarray(w0, np.float64)
+    if rows == n and lstsq_small(n, d):
+        return _fit_svd(X, y, w0, centred)
     if rows < d:  # the samples' Gram: X = U S V^T, span basis V = X^T U / S
         Xf, yf = X[:rows].astype(np.float64), y[:rows].astype(np.float64)
+        if centred:
+            Xf, yf = Xf - Xf.mean(axis=0), yf - yf.mean()
         mu, U = np.linalg.eigh(Xf @ Xf.T)
         keep = nonzero(mu)
         basis = Xf.T @ U[:, keep] / np.sqrt(mu[keep])
         w_ls = basis @ (U[:, keep].T @ yf / np.sqrt(mu[keep]))
         ev = np.concatenate([np.zeros(d - rows), mu])
     else:
-        G, b = _gram(X, y, rows)
+        G, b = _gram(X, y, rows, centred)
         # nearly square: a rank below d is likely, so go straight for the eigenvectors
         ev, V = np.linalg.eigh(G) if rows < 2 * d else (np.linalg.eigvalsh(G), None)
         keep, basis = nonzero(ev), None
@@ -75,10 +88,28 @@ def fit_data(X: np.ndarray, y: np.ndarray, w0=None) -> Fit:
             keep = nonzero(ev)
             basis = V[:, keep]
         w_ls = np.linalg.solve(G, b) if basis is None else basis @ (basis.T @ b / ev[keep])
-    if rows == n and lstsq_small(n, d):  # small: the SVD's answer is the more accurate
-        w_ls = np.linalg.lstsq(X.astype(np.float64), y.astype(np.float64), rcond=np.sqrt(RANK_TOL))[0]
     w_reach = w_ls if basis is None else w_ls + w0 - basis @ (basis.T @ w0)
     return Fit(np.sort(2.0 / rows * np.maximum(ev, 0.0)), int(keep.sum()), rows, basis, w_ls, w_reach)
+
+
+def _fit_svd(X: np.ndarray, y: np.ndarray, w0: np.ndarray, centred: bool) -> Fit:
+    """fit_data for data small enough for the SVD of the whole float64 X (analysis_cost.lstsq_small)."""
+    n, d = X.shape
+    X64, y64 = X.astype(np.float64), y.astype(np.float64)
+    if centred and n > 1:
+        X64, y64 = X64 - X64.mean(axis=0), y64 - y64.mean()
+    U, s, Vt = np.linalg.svd(X64, full_matrices=False)
+    rank = int(np.sum(s > SVD_TOL * s[0])) if s.size and s[0] > 0 else 0
+    basis = None if rank == d else Vt[:rank].T
+    w_ls = Vt[:rank].T @ (U[:, :rank].T @ y64 / s[:rank])
+    w_reach = w_ls if basis is None else w_ls + w0 - basis @ (basis.T @ w0)
+    ev = np.concatenate([np.zeros(d - rank), np.square(s[:rank])[::-1]])
+    return Fit(2.0 / n * ev, rank, n, basis, w_ls, w_reach)
+
+
+def centred(data: Dataset) -> bool:
+    """Whether the model sees centred (standardised) features."""
+    return bool(np.any(data.offset != 0) or np.any(data.scale != 1))
 
 
 def least_squares(data: Dataset) -> np.ndarray | None:
@@ -89,7 +120,7 @@ def least_squares(data: Dataset) -> np.ndarray | None:
     [2.0, 3.0, 4.0, 7.0]
     """
     n, d = data.X.shape
-    return data.to_original(fit_data(data.X, data.y).w_ls) if spectrum_rows(n, d) == n else None
+    return data.to_original(fit_data(data.X, data.y, centred=centred(data)).w_ls) if spectrum_rows(n, d) == n else None
 
 
 def reachable_solution(cfg: RunConfig, data: Dataset | None = None) -> np.ndarray | None:
@@ -99,5 +130,5 @@ def reachable_solution(cfg: RunConfig, data: Dataset | None = None) -> np.ndarra
     n, d = data.X.shape
     if cfg.optimizer == "adam" or spectrum_rows(n, d) < n:
         return None
-    fit = fit_data(data.X, data.y, start_weights(cfg, d))
+    fit = fit_data(data.X, data.y, start_weights(cfg, d), centred=cfg.standardize)
     return None if fit.rank == d else data.to_original(fit.w_reach)

@@ -6,9 +6,14 @@ or complex with a large angle), and needs about log(tol / error) / log(rho) epoc
 changes the order every epoch and Adam rescales every step: for those the answer is an estimate.
 
 The stable set {lr : rho(lr) < 1} need not be one interval (momentum makes rho non-monotone in lr, and so can
-plain SGD), so `stable_set` scans it on a log grid and narrows every crossing by rounds of points, then
-regula falsi; the threshold is where the first interval ends. `fastest` finds the lr of smallest rho.
-Both take any map with a `log_rho(lrs)` method (an EpochMap or a FullBatchMap).
+plain SGD: a window a few percent wide where it diverges can sit just below the threshold), so `search`
+does not read it off a grid. It starts from a log grid and splits every gap where log rho, moving no faster
+than SLOPE_MARGIN times the steepest slope seen beside the gap, could reach 0 and come back (a window the
+grid stepped over), down to gaps WINDOW_MIN wide; and every gap where it could dip below the best rho seen.
+Then each crossing is located to EDGE_RTOL by regula falsi (Illinois) in log lr, and the fastest lr by
+golden-section search around the best point of the whole refined grid, whichever stable range it lies in.
+The search is bounded (MAX_EVALS): when the budget runs out first, `Search.bounded` says so.
+Both work on any map with a `log_rho(lrs)` method (an EpochMap or a FullBatchMap).
 """
 from dataclasses import dataclass
 
@@ -16,11 +21,17 @@ import numpy as np
 
 from .say import Msg
 
-GRID = 96                  # points of the log grid the stable set is scanned on
-REFINE = (7, 2)            # narrowing at each crossing: points per round, rounds (8^2 = 64x narrower)
-ILLINOIS = 12              # then regula falsi steps: the crossing to ~1e-10 relative
-GOLDEN = 36                # golden-section steps for the fastest lr (0.618^36 ~ 3e-8 of the bracket)
-EVAL_COUNT = GRID + 2 * (REFINE[0] * REFINE[1] + ILLINOIS) + GOLDEN + 2  # lrs one analysis evaluates (2 crossings)
+GRID = 128                 # points of the starting log grid (about 11 % apart over the usual 6 decades)
+SLOPE_MARGIN = 8.0         # how much steeper than its steepest neighbour log rho may be inside a gap
+WINDOW_MIN = 1e-6          # gaps are split down to this width (relative lr): narrower windows can be missed
+BEST_STEP = 1e-3           # gaps that could hide a faster lr are split down to this width, then golden search
+BEST_GAIN = 1e-3           # ... and could beat it by this fraction of log rho
+CLIP = 50.0                # |log rho| counted at most this (overflowed or far-diverged lrs are just "far")
+MAX_EVALS = 900            # lrs the refinement may add at most: beyond it the search says it was bounded
+EDGE_RTOL = 1e-9           # each crossing is located to this relative lr
+EDGE_STEPS = 60            # regula falsi steps at most per crossing (each bracket shrinks, bisecting if slow)
+GOLDEN = 30                # golden-section steps for the fastest lr (0.618^30 ~ 5e-7 of a 3-gap bracket)
+EVAL_COUNT = 2 * GRID + 2 * EDGE_STEPS // 3 + GOLDEN  # lrs a typical analysis evaluates (the cost model's)
 
 
 KINDS = {k: Msg(f"core.regime.{k}") for k in ("too_slow", "smooth", "oscillates", "diverges")}  # id -> its name
@@ -59,75 +70,129 @@ def regime(log_rho: float, angle: float, error0: float, tol: float, budget: int)
     return Regime(OSCILLATES if oscillates else SMOOTH, rho, epochs)
 
 
-def _refine(emap, a: np.ndarray, b: np.ndarray, fa: np.ndarray, fb: np.ndarray) -> np.ndarray:
-    """The lr where log rho crosses 0 in each bracket [a_i, b_i] (its ends' values fa, fb of opposite sign):
-    rounds of log-spaced points, then regula falsi (Illinois) in log lr, all brackets at once."""
-    a, b = np.log(a), np.log(b)
-    pts, rounds = REFINE
-    t = np.linspace(0, 1, pts + 2)
-    for _ in range(rounds):  # robust narrowing first: log rho can bend sharply where eigenvalues collide
-        grid = a[:, None] + (b - a)[:, None] * t[None, :]
-        vals = np.column_stack([fa, emap.log_rho(np.exp(grid[:, 1:-1]).ravel()).reshape(len(a), pts), fb])
-        k = np.argmax((vals[:, 1:] < 0) != (vals[:, :1] < 0), axis=1)  # first point past the crossing
-        rows = np.arange(len(a))
-        a, b, fa, fb = grid[rows, k], grid[rows, k + 1], vals[rows, k], vals[rows, k + 1]
+@dataclass(frozen=True)
+class Search:
+    """What `search` found: the stable ranges, the fastest lr, and how."""
+
+    intervals: list        # [(lo, hi), ...] maximal lr ranges where rho < 1; the first lo is 0 when small lrs converge
+    best_lr: float         # the lr of smallest rho over every stable range (nan: none converges)
+    lrs: np.ndarray        # the refined grid, ascending
+    log_rho: np.ndarray    # log rho on it
+    bounded: bool          # True: the refinement ran out of MAX_EVALS before every gap was cleared
+    evals: int             # lrs evaluated in all
+
+
+def _log(emap, x: np.ndarray) -> np.ndarray:
+    return emap.log_rho(np.exp(x)) if len(x) else np.zeros(0)
+
+
+def _suspects(x: np.ndarray, f: np.ndarray, safe_x: float) -> np.ndarray:
+    """Gaps of the grid (x = log lr, f = log rho there) to split: those where a crossing pair could hide, or
+    an lr faster than the grid's best."""
+    fc = np.clip(f, -CLIP, CLIP)
+    h = np.diff(x)
+    slope = np.abs(np.diff(fc)) / h
+    steep = slope.copy()
+    steep[1:] = np.maximum(steep[1:], slope[:-1])
+    steep[:-1] = np.maximum(steep[:-1], slope[1:])
+    reach = SLOPE_MARGIN * steep * h  # how far log rho could stray from the line between the gap's ends
+    same = (f[:-1] < 0) == (f[1:] < 0)
+    window = same & (np.abs(fc[:-1]) + np.abs(fc[1:]) <= reach) & (h > WINDOW_MIN) & (x[1:] > safe_x)
+    stable = (f[:-1] < 0) & (f[1:] < 0)
+    best = fc[f < 0].min() if np.any(f < 0) else -np.inf
+    bar = best - BEST_GAIN * abs(best)  # a plateau of equal rho (momentum's sqrt(mu)) hides nothing faster
+    faster = stable & (np.minimum(fc[:-1], fc[1:]) - reach / 2 < bar) & (h > BEST_STEP)
+    return window | faster
+
+
+def _edges(emap, a, b, fa, fb) -> np.ndarray:
+    """The lr where log rho crosses 0 in each bracket [a_i, b_i] of log lr (fa, fb of opposite signs), to
+    EDGE_RTOL: regula falsi with the Illinois rule, bisecting whenever a step fails to halve the bracket."""
+    a, b, fa, fb = (np.array(v, np.float64) for v in (a, b, fa, fb))
+    fa, fb = np.clip(fa, -CLIP, CLIP), np.clip(fb, -CLIP, CLIP)
     side = np.zeros(len(a))
-    for _ in range(ILLINOIS):
-        ok = np.isfinite(fa) & np.isfinite(fb) & (fa != fb)
+    for _ in range(EDGE_STEPS):
+        live = (b - a) > EDGE_RTOL
+        if not live.any():
+            break
+        width = b - a
         with np.errstate(invalid="ignore", divide="ignore"):
-            m = np.where(ok, (a * fb - b * fa) / (fb - fa), (a + b) / 2)
-        m = np.where((m > a) & (m < b), m, (a + b) / 2)
-        fm = emap.log_rho(np.exp(m))
+            m = np.where(fa != fb, (a * fb - b * fa) / (fb - fa), (a + b) / 2)
+        m = np.where((m > a) & (m < b) & np.isfinite(m), m, (a + b) / 2)
+        fm = np.full(len(a), np.nan)
+        fm[live] = np.clip(_log(emap, m[live]), -CLIP, CLIP)
         left = (fm < 0) == (fa < 0)  # the crossing lies in [m, b]
-        fb = np.where(left & (side == 1), fb / 2, fb)  # Illinois: halve the stale end's value
-        fa = np.where(~left & (side == -1), fa / 2, fa)
-        a, fa = np.where(left, m, a), np.where(left, fm, fa)
-        b, fb = np.where(left, b, m), np.where(left, fb, fm)
-        side = np.where(left, 1, -1)
+        fb_ = np.where(left & (side == 1), fb / 2, fb)  # Illinois: halve the stale end's value
+        fa_ = np.where(~left & (side == -1), fa / 2, fa)
+        na, nfa = np.where(left, m, a), np.where(left, fm, fa_)
+        nb, nfb = np.where(left, b, m), np.where(left, fb_, fm)
+        a, fa = np.where(live, na, a), np.where(live, nfa, fa)
+        b, fb = np.where(live, nb, b), np.where(live, nfb, fb)
+        side = np.where(live, np.where(left, 1, -1), side)
+        slow = live & ((b - a) > 0.5 * width)  # the step barely moved: bisect next time
+        if slow.any():
+            mid = (a + b) / 2
+            fmid = np.clip(_log(emap, mid[slow]), -CLIP, CLIP)
+            go = (fmid < 0) == (fa[slow] < 0)
+            idx = np.flatnonzero(slow)
+            a[idx[go]], fa[idx[go]] = mid[idx[go]], fmid[go]
+            b[idx[~go]], fb[idx[~go]] = mid[idx[~go]], fmid[~go]
+            side[idx] = 0
     return np.exp((a + b) / 2)
 
 
-def stable_set(emap, lo: float, hi: float, n: int = GRID) -> tuple[list, np.ndarray, np.ndarray]:
-    """Maximal lr ranges in (0, hi] where rho < 1, from a log grid lo..hi refined at each crossing.
-
-    lrs below the grid count as stable when lo is (small lrs converge). Returns (intervals, grid, log rho on
-    the grid); an interval still stable at hi ends at inf."""
-    grid = np.geomspace(lo, hi, n)
-    lr_grid = emap.log_rho(grid)
-    ok = lr_grid < 0
-    if not ok[0]:  # look lower for the first stable lrs
-        lower = lo * 10.0 ** -np.arange(1, 13)
-        low_ok = emap.log_rho(lower) < 0
-        if low_ok.any():
-            j = int(np.argmax(low_ok))
-            grid = np.concatenate([lower[: j + 1][::-1], grid])
-            lr_grid = np.concatenate([emap.log_rho(lower[: j + 1][::-1]), lr_grid])
-            ok = lr_grid < 0
-    cross = np.flatnonzero(ok[1:] != ok[:-1])
-    edges = _refine(emap, grid[cross], grid[cross + 1], lr_grid[cross], lr_grid[cross + 1]) if len(cross) else []
-    bounds = ([0.0] if ok[0] else []) + list(edges) + ([float("inf")] if ok[-1] else [])
-    intervals = [(float(bounds[i]), float(bounds[i + 1])) for i in range(0, len(bounds) - 1, 2)]
-    return intervals, grid, lr_grid
-
-
-def fastest(emap, grid: np.ndarray, lr_grid: np.ndarray, steps: int = GOLDEN) -> float:
-    """The lr with the smallest rho: the grid's best, refined by golden-section search in log lr between
-    its neighbours (rho is unimodal there, often with a kink where two eigenvalues trade places)."""
-    if not np.any(lr_grid < 0):
-        return float("nan")
-    k = int(np.argmin(lr_grid))
-    a, b = np.log(grid[max(k - 1, 0)]), np.log(grid[min(k + 1, len(grid) - 1)])
+def _golden(emap, a: float, b: float) -> tuple[float, float]:
+    """(x, f) of the smallest log rho found by golden-section search on [a, b] (log lr)."""
     g = (np.sqrt(5) - 1) / 2
     c, d = b - g * (b - a), a + g * (b - a)
-    fc, fd = emap.log_rho([np.exp(c), np.exp(d)])
-    for _ in range(steps):
+    fc, fd = _log(emap, np.array([c, d]))
+    for _ in range(GOLDEN):
         if fc < fd:
             b, d, fd = d, c, fc
             c = b - g * (b - a)
-            fc = emap.log_rho([np.exp(c)])[0]
+            fc = _log(emap, np.array([c]))[0]
         else:
             a, c, fc = c, d, fd
             d = a + g * (b - a)
-            fd = emap.log_rho([np.exp(d)])[0]
-    best = np.exp((a + b) / 2)
-    return float(best if min(fc, fd) <= lr_grid[k] else grid[k])
+            fd = _log(emap, np.array([d]))[0]
+    return (c, fc) if fc < fd else (d, fd)
+
+
+def search(emap, lo: float, hi: float, n: int = GRID) -> Search:
+    """The maximal lr ranges in (0, inf) where rho < 1, and the fastest lr, from a log grid lo..hi refined as the
+    module says. lrs below the grid count as stable when lo is (small lrs converge); a range still stable at hi
+    ends at inf. `emap.stable_below` (if any): below it rho < 1 is guaranteed, so no gap there is split."""
+    x = np.linspace(np.log(lo), np.log(hi), n)
+    f = _log(emap, x)
+    if not f[0] < 0:  # look lower for the first stable lrs
+        lower = np.log(lo) - np.log(10.0) * np.arange(1, 13)
+        low_f = _log(emap, lower)
+        if np.any(low_f < 0):
+            j = int(np.argmax(low_f < 0))
+            x, f = np.concatenate([lower[: j + 1][::-1], x]), np.concatenate([low_f[: j + 1][::-1], f])
+    evals, bounded = len(x), False
+    safe = float(getattr(emap, "stable_below", 0.0) or 0.0)
+    safe_x = np.log(safe) if safe > 0 else -np.inf
+    while True:
+        split = np.flatnonzero(_suspects(x, f, safe_x))
+        if not len(split):
+            break
+        if evals + len(split) > MAX_EVALS:
+            bounded = True
+            break
+        mid = (x[split] + x[split + 1]) / 2
+        fm = _log(emap, mid)
+        evals += len(mid)
+        x, f = np.insert(x, split + 1, mid), np.insert(f, split + 1, fm)
+    ok = f < 0
+    cross = np.flatnonzero(ok[1:] != ok[:-1])
+    edges = list(_edges(emap, x[cross], x[cross + 1], f[cross], f[cross + 1])) if len(cross) else []
+    bounds = ([0.0] if ok[0] else []) + edges + ([float("inf")] if ok[-1] else [])
+    intervals = [(float(bounds[i]), float(bounds[i + 1])) for i in range(0, len(bounds) - 1, 2)]
+    best = float("nan")
+    if ok.any():
+        k = int(np.flatnonzero(ok)[np.argmin(f[ok])])
+        xb, fbest = _golden(emap, x[max(k - 1, 0)], x[min(k + 1, len(x) - 1)])
+        best = float(np.exp(xb) if fbest <= f[k] else np.exp(x[k]))
+    evals += 2 * EDGE_STEPS * len(cross) // 3 + GOLDEN + 2
+    return Search(intervals, best, np.exp(x), f, bounded, evals)

@@ -1,0 +1,91 @@
+"""Where constant-lr training settles: the fixed point of its in-order epoch map.
+
+One in-order epoch of SGD on a linear model with MSE is an affine map w <- M(lr) w + c(lr) (epoch_map.py has
+its linear part). Training converges (rho(M) < 1) to the w with (I - M) w = c. When some weights fit every
+sample that is that fit; when none does (label noise), every step pulls towards its own sample, and the epoch
+ends at w*(lr) = w_ls + O(lr): per-sample SGD at a constant lr never reaches the least-squares fit, and the
+larger the lr, the further off it settles. With momentum the state is (w, v) and the same holds.
+
+Only the samples' span moves (fit.py), so the map is taken on the coordinates Z = X V of a basis V of the span,
+in homogeneous form: the state (theta, 1) and, for plain SGD, the product kept as its deviation from I (as
+matrix_chain.py does), so that (I - M) stays exact for tiny lrs. Float64 NumPy, independent of the torch engine.
+"""
+import numpy as np
+
+WORK = 3e8  # multiply-adds at most for the fixed points of one call (all its lrs): beyond it, unknown (None)
+
+
+class FixedPoint:
+    """The fixed point of the in-order epoch map of (X, y) for any lr, in model units."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, batch: int, momentum: float | None, w0: np.ndarray,
+                 basis: np.ndarray | None):
+        """X (N, D), y (N,): the training data as the model sees it, in order. basis (D, s): of the samples'
+        span (None: all of R^D). w0: the initial weights, whose part outside the span never moves."""
+        X64 = np.asarray(X, np.float64)
+        self.Z = X64 if basis is None else X64 @ basis
+        self.y = np.asarray(y, np.float64)
+        self.batch, self.momentum, self.basis = batch, momentum, basis
+        self.outside = np.zeros(X64.shape[1]) if basis is None else w0 - basis @ (basis.T @ w0)
+
+    def cost(self, n_lrs: int) -> float:
+        n, s = self.Z.shape
+        e = (2 * s if self.momentum is not None else s) + 1
+        return n * s * s + -(-n // self.batch) * n_lrs * e**3
+
+    def at(self, lrs) -> np.ndarray | None:
+        """(L, D) fixed points for the lrs (a row of nan where I - M is singular), or None when too costly."""
+        lrs = np.atleast_1d(np.asarray(lrs, np.float64))
+        if self.cost(len(lrs)) > WORK:
+            return None
+        theta = self._plain(lrs) if self.momentum is None else self._momentum(lrs)
+        return self.outside + (theta if self.basis is None else theta @ self.basis.T)
+
+    def _steps(self):
+        """(G, g) for each batch in order: the gradient of its loss is G theta - g."""
+        n = len(self.y)
+        for i in range(0, n, self.batch):
+            Zb, yb = self.Z[i:i + self.batch], self.y[i:i + self.batch]
+            k = 2.0 / len(yb)
+            yield k * Zb.T @ Zb, k * Zb.T @ yb
+
+    def _plain(self, lrs: np.ndarray) -> np.ndarray:
+        s = self.Z.shape[1]
+        lr = lrs[:, None, None]
+        D = np.zeros((len(lrs), s + 1, s + 1))  # the epoch's product P = [[M, c], [0, 1]] as P - I
+        A = np.zeros((s + 1, s + 1))
+        with np.errstate(all="ignore"):
+            for G, g in self._steps():
+                A[:s, :s], A[:s, s] = G, -g  # step: P <- (I - lr A) P
+                D -= lr * (A + A @ D)
+            return _solve(-D[:, :s, :s], D[:, :s, s])
+
+    def _momentum(self, lrs: np.ndarray) -> np.ndarray:
+        s, mu = self.Z.shape[1], self.momentum
+        L, e = len(lrs), 2 * s + 1
+        P = np.broadcast_to(np.eye(e), (L, e, e)).copy()  # state (theta, v, 1)
+        lr = lrs[:, None, None]
+        eye = np.eye(s)
+        with np.errstate(all="ignore"):
+            for G, g in self._steps():
+                S = np.zeros((L, e, e))  # v' = mu v + G theta - g; theta' = theta - lr v'
+                S[:, s:2 * s, :s], S[:, s:2 * s, s:2 * s], S[:, s:2 * s, -1] = G, mu * eye, -g
+                S[:, :s, :s] = eye - lr * G
+                S[:, :s, s:2 * s] = -lr * mu * eye
+                S[:, :s, -1:] = lr * g[:, None]
+                S[:, -1, -1] = 1.0
+                P = S @ P
+            state = _solve(np.eye(2 * s) - P[:, :2 * s, :2 * s], P[:, :2 * s, -1])
+        return state[:, :s]
+
+
+def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve A_i x_i = b_i for each i; nan rows where A_i is singular or not finite."""
+    out = np.full(b.shape, np.nan)
+    ok = np.isfinite(A).all(axis=(1, 2)) & np.isfinite(b).all(axis=1)
+    for i in np.flatnonzero(ok):
+        try:
+            out[i] = np.linalg.solve(A[i], b[i])
+        except np.linalg.LinAlgError:
+            pass
+    return out
