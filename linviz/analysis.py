@@ -18,7 +18,7 @@ from .analysis_cost import spectrum_rows
 from .config import RunConfig
 from .data import Dataset, make_dataset
 from .epoch_map import EpochMap, FullBatchMap
-from .fit import Fit, fit_data, start_weights
+from .fit import Fit, fit_data, fits_every_sample, start_weights
 from .fixed_point import FixedPoint
 from .say import Msg
 from .sgd_map import safe_lr, training_map
@@ -118,6 +118,15 @@ class Analysis:
         w = self._fixed_model([lr])
         return None if w is None or not np.all(np.isfinite(w[0])) else w[0] / self.units
 
+    def settle_note(self, lr: float) -> Msg | None:
+        """Where training at lr settles, in words, when the targets are noisy (no weights fit every sample): how
+        far from the least-squares fit and from the true weights (max over weights, raw units). None otherwise."""
+        w = None if self.consistent or self.least_squares is None else self.fixed_point(lr)
+        if w is None:
+            return None
+        gap = lambda v: float(np.max(np.abs(w - np.asarray(v, np.float64))))
+        return Msg("core.analysis.settle", lr=lr, ls=gap(self.least_squares), true=gap(self.cfg.true_weights))
+
     def classify_rho(self, lr: float) -> float:
         """The epoch map's spectral radius at lr (inf where it overflows)."""
         return float(np.exp(min(self.spectrum([lr])[0][0], 709.0)))
@@ -180,16 +189,6 @@ def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:
     return _sgd(cfg, data.X, fit, common, facts, data.scale, data.offset)
 
 
-FIT_RTOL = 1e-6  # residuals below this x the targets' size: some weights fit every sample (float32 holds ~6e-8)
-
-
-def fits_every_sample(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> bool:
-    """Whether the least-squares weights w fit every sample, to the float32 rounding the data is held in."""
-    y64 = np.asarray(y, np.float64)
-    r = np.asarray(X, np.float64) @ w - y64
-    return bool(np.sqrt(np.mean(r**2)) <= FIT_RTOL * (np.sqrt(np.mean(y64**2)) + 1e-30))
-
-
 def range_safe_lr(cfg: RunConfig, scale: np.ndarray, offset: np.ndarray) -> float:
     """1 / the largest ||x||^2 any sample can have, from the feature range (in model units): a safe lr for every
     batch of every data set these settings can draw, for when only the first rows were looked at."""
@@ -210,8 +209,10 @@ def _sgd(cfg: RunConfig, X: np.ndarray, fit: Fit, common: dict, facts: tuple, sc
     found = search(emap, lo, fb * 1e3)
     intervals = found.intervals
     threshold = intervals[0][1] if intervals and intervals[0][0] == 0.0 else float("nan")
-    exact = not how and not cfg.shuffle
+    exact = not how and not cfg.shuffle and not found.bounded
     note = how or Msg("core.analysis.crosses" if momentum is None else "core.analysis.crosses_momentum")
+    if found.bounded:
+        note = Msg("core.analysis.bounded", note=note)
     if cfg.shuffle:
         note = Msg("core.analysis.shuffled", note=note)
     if len(intervals) > 1:

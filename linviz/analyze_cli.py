@@ -26,14 +26,15 @@ def _solutions(a: Analysis) -> list[str]:
 
 def _threshold(a: Analysis) -> list[str]:
     """The threshold, how it was found, the fastest lr, and the guaranteed-stable bound."""
-    how = "exact" if a.exact else "estimate"
     if np.isfinite(a.threshold):
-        lines = [(f"This training diverges above lr = {a.threshold:.4g} ({how}: {a.note}); fastest convergence "
-                  f"at lr = {a.best_lr:.4g}")]
+        how = "" if a.exact else "an estimate: "
+        lines = [f"This training diverges above lr = {a.threshold:.4g} ({how}{a.note})",
+                 (f"Fastest convergence at lr = {a.best_lr:.4g}: the smallest spectral radius over every stable range"
+                  + ("" if a.exact else " (an estimate)"))]
     elif np.isinf(a.threshold):
         lines = [f"No divergence threshold: {a.note}"]
     else:
-        lines = [f"Divergence threshold unknown ({how}: {a.note})"]
+        lines = [f"Divergence threshold unknown ({'' if a.exact else 'an estimate: '}{a.note})"]
     if np.isfinite(a.safe_lr) and a.safe_lr > 0:
         lines.append(f"Guaranteed stable: below lr = {a.safe_lr:.4g} every step of plain SGD contracts "
                      "(min over batches of 2/lambda_max(H_b))")
@@ -43,7 +44,8 @@ def _threshold(a: Analysis) -> list[str]:
 def _table(cfg: RunConfig, a: Analysis) -> list[str]:
     finite = bool(np.isfinite(a.threshold) and a.threshold > 0)
     lrs = tuple(cfg.lrs) + (tuple(m * a.threshold for m in LADDER) if finite else ())
-    to = "of the weights" if a.determined else "of the fit training reaches"
+    to = ("of where it settles" if not a.consistent else "of the weights" if a.determined
+          else "of the fit training reaches")
     lines = [f"{'lr':>12} {'x threshold':>12}  {'regime':<26} epochs to within {TOL:g} {to}"]
     for lr, r in zip(lrs, a.classify_many(lrs)):
         ratio = lr / a.threshold if finite else float("nan")
@@ -72,6 +74,7 @@ def analysis_text(cfg: RunConfig) -> str:
          f"fastest at 2/(lambda_min + lambda_max) = {a.full_batch_best:.4g}"),
         *_threshold(a),
         *_table(cfg, a),
+        *[str(m) for m in (a.settle_note(lr) for lr in cfg.lrs) if m is not None],
     ]
     if cfg.n_weights >= 2:
         lines.append(f"Loss slice over (w1, w2), the other weights at their true values: the contour's ellipses "

@@ -2,6 +2,11 @@
 
 The flags and how text becomes a RunConfig are in cli_flags.py; this module runs and prints.
 
+After training it says what the run came to in the page's own sentence (report.outcome, sweeps.sweep_outcome for
+a sweep, against report.outcome_targets): converged, diverged, not there yet, many weights fitting the samples, the
+noise floor. It is the line after "training done" (for a single run that diverged, the line that says so), just
+above the weights' table; with --json the last record also holds "outcome": {"kind": ..., "sentence": ...}.
+
 Exit status (the same for `python -m linviz analyze`):
   0    done
   2    bad input: one line on stderr naming the setting and what is allowed
@@ -23,14 +28,18 @@ import numpy as np
 import torch
 
 from .analyze_cli import analysis_text
+from .checks import check_machine
 from .cli_flags import EXIT_BAD_INPUT, BadFlag, one_line, parse
+from .data import Dataset, make_dataset
 from .engine import DIVERGE_FACTOR, train
 from .env import EXIT_OUTPUT, EnvError, GuardedStdout, OutputError, discard_stdout
 from .env import check as check_env
 from .env import debug as debug_on
 from .errors import ConfigError
 from .estimate import long_run_warning
+from .report import outcome, outcome_targets
 from .state import TrainState
+from .sweeps import sweep_outcome
 from .text import fmt_number
 
 EXIT_OK, EXIT_DIVERGED, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PIPE = 0, 3, 4, 130, 141
@@ -75,8 +84,38 @@ def _diverged_line(cfg, prev: TrainState, r: int) -> str:
             f"as the tutorial prints; the mean over the training samples: {_fmt_loss(one.loss)})")
 
 
-def _as_json(cfg, s: TrainState) -> str:
+def final_outcome(cfg, s: TrainState, data: Dataset) -> tuple[str, str]:
+    """(kind, sentence) for a finished run, as the page says it (linviz_app/board.py): report.outcome, or
+    sweeps.sweep_outcome for a sweep, judged against report.outcome_targets(cfg, data). The sentence is a Msg:
+    English as a str."""
+    best, reachable = outcome_targets(cfg, data)
+    judge = sweep_outcome if cfg.is_sweep else outcome
+    return judge(cfg, s, best=best, reachable=reachable)
+
+
+def _writable(text: str) -> str:
+    """`text` as stdout can write it: the page's sweep sentence joins its groups with " · ", which an ASCII
+    stdout (PYTHONIOENCODING=ascii) cannot write; there they are joined with "; " instead."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return text.replace(" · ", "; ").replace("·", "-").encode(encoding, "replace").decode(encoding)
+    except LookupError:  # an encoding Python does not know: print() will say so as it always did
+        pass
+    return text
+
+
+def _finished(cfg, s: TrainState) -> bool:
+    """Whether `s` is the last state train() yields: the last epoch, or every run diverged (Trainer.done)."""
+    return s.epoch >= cfg.epochs or bool(np.all(s.diverged))
+
+
+def _as_json(cfg, s: TrainState, verdict: tuple[str, str] | None = None) -> str:
     """One epoch as strict JSON: a single run's numbers, or a list with one entry per run for a sweep.
+
+    The last record (the run's end, `verdict` given) also has "outcome": {"kind": ..., "sentence": ...}, what the
+    page says of the run (final_outcome); the records before it have no "outcome" key.
 
     diverged_epoch is null while a run has not diverged. A run that has diverged has no numbers of its own from
     that epoch on: its weights, losses and grad_norm are null there (its last finite ones are in the record of
@@ -94,7 +133,10 @@ def _as_json(cfg, s: TrainState) -> str:
         values = {k: getattr(s, k) if k in ("epoch", "elapsed", "steps") else [v[k] for v in values] for k in JSON_KEYS}
     else:
         values = values[0]
-    return json.dumps({k: clean(v) for k, v in values.items()}, allow_nan=False)
+    record = {k: clean(v) for k, v in values.items()}
+    if verdict is not None:
+        record["outcome"] = {"kind": verdict[0], "sentence": str(verdict[1])}
+    return json.dumps(record, allow_nan=False)
 
 
 def _summary(cfg, s: TrainState) -> str:
@@ -116,11 +158,14 @@ def _summary(cfg, s: TrainState) -> str:
 
 
 def _train(cfg, args) -> int:
-    state = prev = None
+    check_machine(cfg)  # as Trainer does, before the data is drawn: a run too large is named before it allocates
+    data = make_dataset(cfg)  # the run's own data, so that its outcome is judged on what it trained on
+    state = prev = verdict = None
     try:
-        for state in train(cfg):
+        for state in train(cfg, data):
             if args.json:
-                print(_as_json(cfg, state), flush=True)
+                verdict = final_outcome(cfg, state, data) if _finished(cfg, state) else None
+                print(_as_json(cfg, state, verdict), flush=True)
             elif state.epoch:
                 for r in np.flatnonzero(state.diverged_epoch == state.epoch):  # blew up in this epoch
                     print(_diverged_line(cfg, prev, r), flush=True)
@@ -135,8 +180,8 @@ def _train(cfg, args) -> int:
             print("training done")
         elif cfg.is_sweep:  # each run's own epoch is in the lines above and in the message below
             print(f"training stopped: every run diverged, the last at epoch {state.epoch}")
-        else:
-            print(f"training stopped: it diverged at epoch {state.epoch}")
+        # a single run that diverged has no line of its own here: the page's sentence says where it stopped
+        print(_writable(str((verdict or final_outcome(cfg, state, data))[1])))
         print(_summary(cfg, state), flush=True)
     which = [f"lr {fmt_number(lr)} at epoch {e}" for lr, e in zip(cfg.lrs, state.diverged_epoch) if e >= 0]
     if which:

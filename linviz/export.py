@@ -4,10 +4,18 @@ The script makes the same data (same seed, same generator calls) and the same in
 with the tutorial's literal loop (autograd, nn.MSELoss, torch.optim): tests/test_export.py runs it in a
 subprocess and compares its final weights with linviz's to 1e-5. Only the settings in use are written out.
 
-The comments (and the docstring, and the one line it prints besides the tutorial's `Epoch [k/E], Loss: x` and the
-final JSON) are in `lang` (linviz/locales/, keys `code.script.*`); the code is the same in every language.
+A run that diverges ends as linviz's does: the script checks the engine's rule after every epoch (the mean loss
+over the training samples, in float64, not finite or over engine.DIVERGE_FACTOR times its start, or past it from a
+start below 1), stops there, prints the CLI's divergence line (cli._diverged_line, word for word: the same
+sentence in every language, like the tutorial's line) and exits with the CLI's status 3. Its final JSON is strict:
+the last finite epoch's weights and `diverged_epoch` (null, or the epoch it diverged at, numbered as the CLI does).
+
+The comments (and the docstring, and the "training done" line) are in `lang` (linviz/locales/, keys
+`code.script.*`); the code is the same in every language.
 """
+from .cli import BLEW_UP, EXIT_DIVERGED
 from .config import RunConfig
+from .engine import DIVERGE_FACTOR
 from .query import to_query
 from .say import Msg, say
 from .text import fmt_number
@@ -28,11 +36,12 @@ def standalone_script(cfg: RunConfig, *, lang: str = "en") -> str:
 
     D, seed = cfg.n_weights, cfg.seed
     query = "&".join(f"{k}={v}" for k, v in to_query(cfg).items()) or s("code.script.defaults")
+    factor = fmt_number(DIVERGE_FACTOR)
     optimizer = {"sgd": "torch.optim.SGD(model.parameters(), lr=lr)",
                  "momentum": f"torch.optim.SGD(model.parameters(), lr=lr, momentum={fmt_number(cfg.momentum)})",
                  "adam": "torch.optim.Adam(model.parameters(), lr=lr)"}[cfg.optimizer]
     out = ['"""' + s("code.script.title", query=query), "", s("code.script.about"),
-           '"""', "import json", "", "import numpy as np", "import torch", "from torch import nn", "",
+           '"""', "import json", "import sys", "", "import numpy as np", "import torch", "from torch import nn", "",
            f"true_weights = {_list(cfg.true_weights)}",
            f"n_samples, lr, epochs, batch_size = {cfg.n_samples}, {fmt_number(cfg.lr)}, {cfg.epochs}, {cfg.batch_size}",
            "", "# " + s("code.script.data"),
@@ -53,7 +62,18 @@ def standalone_script(cfg: RunConfig, *, lang: str = "en") -> str:
             "", "class Model(nn.Module):", "    def __init__(self):", "        super().__init__()",
             f"        self.w = nn.Parameter(torch.randn({D}, generator=torch.Generator().manual_seed({seed})))",
             "", "    def forward(self, x):", "        return x @ self.w", "", "",
-            "model = Model()", "criterion = nn.MSELoss()", f"optimizer = {optimizer}"]
+            "model = Model()", "criterion = nn.MSELoss()", f"optimizer = {optimizer}", "", "",
+            "def mean_loss():  # " + s("code.script.mean_loss"),
+            "    with torch.no_grad():",
+            "        return criterion(inputs.double() @ model.w.double(), targets.double()).item()", "", "",
+            "def fmt(value):  # " + s("code.script.fmt"),
+            "    return f'{value:.4f}' if value < 1e6 else f'{value:.4e}'", "", "",
+            "# " + s("code.script.limit", factor=factor),
+            f"limit = {factor} * max(mean_loss(), 1.0)",
+            f"why = {BLEW_UP!r}",
+            "# " + s("code.script.last"),
+            "last_w, last_loss, last_mse = model.w.detach().clone(), None, mean_loss()",
+            "diverged_epoch = None"]
     if cfg.shuffle:
         out.append(f"shuffler = np.random.default_rng([{seed}, 1])")
     out += ["", "for epoch in range(epochs):"]
@@ -62,13 +82,34 @@ def standalone_script(cfg: RunConfig, *, lang: str = "en") -> str:
         out += [f"    optimizer.param_groups[0]['lr'] = lr * {fmt_number(cfg.gamma)} ** ({decay})  # "
                 + s("code.script.decay", schedule=cfg.schedule)]
     out.append("    order = shuffler.permutation(len(targets))" if cfg.shuffle else "    order = np.arange(len(targets))")
+    # the CLI's line (cli._diverged_line), word for word; tests/test_export.py compares the two
+    said = f'            print(f"diverged at epoch {{epoch + 1}} (lr {fmt_number(cfg.lr)}): {{why}}'
     out += ["    for start in range(0, len(order), batch_size):",
             "        batch = torch.as_tensor(order[start:start + batch_size])",
             "        prediction = model(inputs[batch])", "        loss = criterion(prediction, targets[batch])",
             "        optimizer.zero_grad()", "        loss.backward()", "        optimizer.step()",
+            "    mse = mean_loss()",
+            "    if not mse <= limit:  # " + s("code.script.diverged"),
+            "        diverged_epoch = epoch + 1",
+            "        if epoch == 0:",
+            said + ' in its very first epoch. "',
+            "                  \"No epoch ended with a finite loss; the last finite one is the start's \"",
+            '                  f"(epoch 0, before any step): {fmt(last_mse)}, the mean over the training samples")',
+            "        else:",
+            said + '. The last finite loss was at epoch {epoch}: "',
+            "                  f\"{fmt(last_loss)} (its last sample's, as the tutorial prints; the mean over the training \"",
+            '                  f"samples: {fmt(last_mse)})")',
+            "        break",
+            "    last_w, last_loss, last_mse = model.w.detach().clone(), loss.item(), mse",
             "    if (epoch + 1) % 10 == 0:",
             "        print(f'Epoch [{epoch + 1}/{epochs}], Loss: {loss.item():.4f}')",
-            f"print({s('code.script.done')!r})",
-            "print(json.dumps({'weights': (model.w.detach().numpy() / scale).tolist()}))  # " + s("code.script.raw_units"),
+            "if diverged_epoch is None:",
+            f"    print({s('code.script.done')!r})",
+            "# " + s("code.script.result"),
+            "result = {'weights': (last_w.numpy() / scale).tolist(), 'diverged_epoch': diverged_epoch}  # "
+            + s("code.script.raw_units"),
+            "print(json.dumps(result, allow_nan=False))",
+            "if diverged_epoch is not None:",
+            f"    sys.exit({EXIT_DIVERGED})  # " + s("code.script.exit", status=EXIT_DIVERGED),
             ""]
     return "\n".join(out)

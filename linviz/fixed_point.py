@@ -12,6 +12,11 @@ matrix_chain.py does), so that (I - M) stays exact for tiny lrs. Float64 NumPy, 
 """
 import numpy as np
 
+from .analysis_cost import spectrum_rows
+from .config import RunConfig
+from .data import Dataset
+from .fit import fit_data, fits_every_sample, start_weights
+
 WORK = 3e8  # multiply-adds at most for the fixed points of one call (all its lrs): beyond it, unknown (None)
 
 
@@ -89,3 +94,33 @@ def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
         except np.linalg.LinAlgError:
             pass
     return out
+
+
+def final_lrs(cfg: RunConfig) -> np.ndarray:
+    """Each run's lr in its last epoch, the schedule applied (as engine.Trainer.lr_at does)."""
+    e = cfg.epochs - 1
+    factor = {"constant": 1.0, "step": cfg.gamma ** (e // cfg.step_size), "exp": cfg.gamma ** (e / cfg.step_size)}
+    return np.asarray(cfg.lrs, np.float64) * factor[cfg.schedule]
+
+
+def settles(cfg: RunConfig) -> bool:
+    """Whether noisy training as configured settles at a fixed point of its epoch map off the least-squares fit:
+    in-order SGD or momentum with more than one batch (full-batch gradient descent settles at least squares)."""
+    return cfg.noise_std > 0 and cfg.optimizer != "adam" and not cfg.shuffle and cfg.batch_size < cfg.n_train
+
+
+def settle_points(cfg: RunConfig, data: Dataset) -> np.ndarray | None:
+    """(R, D): where each run of cfg settles, raw units, when its targets are noisy and no weights fit every sample:
+    the fixed point of the epoch map at the run's lr (its last epoch's, under a schedule). None where that is not
+    the question (noise-free, or some weights fit every sample: training ends at a fit) or unknown (Adam, shuffled
+    order, data too large)."""
+    n, d = data.X.shape
+    if not settles(cfg) or spectrum_rows(n, d) < n:
+        return None
+    w0 = start_weights(cfg, d)
+    fit = fit_data(data.X, data.y, w0, centred=cfg.standardize)
+    if fits_every_sample(data.X, data.y, fit.w_ls):
+        return None
+    mom = cfg.momentum if cfg.optimizer == "momentum" else None
+    w = FixedPoint(data.X, data.y, cfg.batch_size, mom, w0, fit.basis).at(final_lrs(cfg))
+    return None if w is None else data.to_original(w)

@@ -38,8 +38,15 @@ def multiply_pairwise(P: np.ndarray, logs: np.ndarray | None):
     return P[:, 0], None if logs is None else logs[:, 0]
 
 
+TIE = 0.01  # eigenvalues within 1 % of the largest modulus count as dominant too (they decay alike for ~100 epochs)
+
+
 def dominant(P: np.ndarray, logs: np.ndarray | None):
-    """(log |lambda|, angle) of the eigenvalue of largest modulus of I + P (logs None) or exp(logs) * P."""
+    """(log |lambda|, angle) of the eigenvalue of largest modulus of I + P (logs None) or exp(logs) * P.
+
+    The angle is the largest |angle| among the eigenvalues within TIE of that modulus: where several tie in size
+    (momentum's complex pairs all have modulus sqrt(mu)) the error turns as much as the most turning of them, and
+    the answer does not flip between neighbouring lrs as the ties trade places by rounding."""
     bad = ~np.isfinite(P).all(axis=(-2, -1))
     P = np.where(bad[:, None, None], 0.0, P)  # never hand eigvals an inf or a nan
     try:
@@ -53,11 +60,13 @@ def dominant(P: np.ndarray, logs: np.ndarray | None):
         k = np.argmax(q, axis=-1)
         with np.errstate(divide="ignore"):
             log_rho = 0.5 * np.log1p(np.maximum(q[pick, k], -1.0))
-        angle = np.angle(1.0 + ev[pick, k])
+        size2, lam = 1.0 + q, 1.0 + ev  # |lambda|^2 (its 1 - rho part is only needed for the top one)
     else:
-        top = ev[pick, np.argmax(np.abs(ev), axis=-1)]
+        size2, lam = np.abs(ev) ** 2, ev
+        top = ev[pick, np.argmax(size2, axis=-1)]
         with np.errstate(divide="ignore"):
             log_rho = np.log(np.abs(top)) + logs
-        angle = np.angle(top)
+    tied = size2 >= (1.0 - TIE) ** 2 * size2.max(axis=-1, keepdims=True)
+    angle = np.where(tied, np.abs(np.angle(lam)), 0.0).max(axis=-1)
     log_rho = np.where(bad | np.isnan(log_rho), np.inf, log_rho)
     return log_rho, angle

@@ -6,6 +6,9 @@ import numpy as np
 
 from .analysis import TOL, too_few
 from .config import RunConfig
+from .data import Dataset
+from .fit import least_squares, reachable_solution
+from .fixed_point import settle_points, settles
 from .history import COLUMNS, History
 from .query import to_query
 from .say import Msg
@@ -15,17 +18,47 @@ from .text import fmt_number
 CONVERGED_TOL = TOL  # |w - w*| below this on every weight reads as "converged" (the tutorial's 0.01)
 
 
+def outcome_targets(cfg: RunConfig, data: Dataset) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """`outcome()`'s targets for `cfg` trained on `data`: (best, reachable), raw units, each None when it does not
+    apply; (R, D), one row per lr, for a sweep where they differ by lr. The one place this is decided: the page
+    (linviz_app/live.py) and the CLI (cli.py) both ask here, so they judge a run against the same point.
+
+    best: with label noise (cfg.noise_std > 0), where training ends instead of the true weights: for in-order SGD
+    or momentum, the fixed point of its epoch map at the run's lr (fixed_point.settle_points: per-sample SGD at a
+    constant lr settles off the least-squares fit, the more so the larger the lr), else (shuffled, Adam, or some
+    weights fit every sample) the least-squares fit (fit.least_squares; None for data too large to solve).
+    reachable: when the samples do not determine the weights, the fit training ends at (fit.reachable_solution, or
+    with noise that no weights fit, the fixed point on the samples' span); None when they do.
+
+    >>> from linviz.data import make_dataset
+    >>> cfg = RunConfig(n_samples=2)
+    >>> best, reachable = outcome_targets(cfg, make_dataset(cfg))
+    >>> best is None, reachable.shape
+    (True, (4,))
+    """
+    reachable = reachable_solution(cfg, data)
+    if cfg.noise_std <= 0:
+        return None, reachable
+    settle = settle_points(cfg, data)
+    if settle is None:
+        return least_squares(data), reachable
+    settle = settle if cfg.is_sweep else settle[0]
+    return settle, None if reachable is None else settle
+
+
 def outcome(cfg: RunConfig, state: TrainState, running: bool = False, best=None, reachable=None,
             r: int = 0) -> tuple[str, str]:
     """(kind, sentence) for run r of `state` (a single run's only one by default): kind is one of running,
     diverged, converged, not-converged, initial; the sentence is a Msg (English as a str, any language on the page).
 
+    `best`, `reachable`: what `outcome_targets` gives for cfg and its data.
     `best`: the least-squares weights (fit.least_squares); with label noise, training converges to
     those rather than to the true weights, and the sentence says so.
     `reachable`: when the samples do not determine the weights (Analysis.determined is False), the fit
     training ends at (Analysis.reachable, or fit.reachable_solution): reaching it counts as converged,
     and the sentence says that the samples cannot pin down the true weights."""
     s = state.run(r)
+    best, reachable = _row(best, r), _row(reachable, r)
     err = float(np.max(np.abs(s.weights - np.asarray(cfg.true_weights))))
     if s.diverged:
         return "diverged", Msg("core.outcome.diverged", epoch=s.diverged_epoch, lr=fmt_number(s.lr),
@@ -39,11 +72,20 @@ def outcome(cfg: RunConfig, state: TrainState, running: bool = False, best=None,
     if reachable is not None:
         return _underdetermined(cfg, s, err, np.asarray(reachable))
     fit = None if best is None else float(np.max(np.abs(s.weights - best)))
+    at = "settle" if settles(cfg) else "noisy"  # best is where this lr settles, or the least-squares fit
     if fit is not None and fit < CONVERGED_TOL:
-        return "converged", Msg("core.outcome.converged_noisy", fit=fit, err=err)
+        return "converged", Msg(f"core.outcome.converged_{at}", fit=fit, err=err)
     if fit is not None:
-        return "not-converged", Msg("core.outcome.near_noisy", fit=fit, err=err)
+        return "not-converged", Msg(f"core.outcome.near_{at}", fit=fit, err=err)
     return "not-converged", Msg("core.outcome.not_converged", err=err)
+
+
+def _row(v, r: int):
+    """A target for run r: v itself, or its row r when it holds one per run (a sweep's fixed points)."""
+    if v is None:
+        return None
+    v = np.asarray(v, np.float64)
+    return v[r] if v.ndim == 2 else v
 
 
 def _underdetermined(cfg: RunConfig, s: RunState, err: float, reachable: np.ndarray) -> tuple[str, str]:

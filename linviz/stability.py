@@ -2,7 +2,7 @@
 
 The error w - w_fixed shrinks by the epoch map's spectral radius rho per epoch: training diverges exactly
 where rho crosses 1, oscillates when the map's dominant eigenvalue turns by more than 60 degrees (negative,
-or complex with a large angle), and needs about log(tol / error) / log(rho) epochs (`regime`). Shuffling
+or complex with a large angle) for at least VISIBLE epochs, and needs about log(tol / error) / log(rho) epochs (`regime`). Shuffling
 changes the order every epoch and Adam rescales every step: for those the answer is an estimate.
 
 The stable set {lr : rho(lr) < 1} need not be one interval (momentum makes rho non-monotone in lr, and so can
@@ -32,6 +32,9 @@ EDGE_RTOL = 1e-9           # each crossing is located to this relative lr
 EDGE_STEPS = 60            # regula falsi steps at most per crossing (each bracket shrinks, bisecting if slow)
 GOLDEN = 30                # golden-section steps for the fastest lr (0.618^30 ~ 5e-7 of a 3-gap bracket)
 EVAL_COUNT = 2 * GRID + 2 * EDGE_STEPS // 3 + GOLDEN  # lrs a typical analysis evaluates (the cost model's)
+
+
+VISIBLE = 3                # epochs an oscillation must last to be seen (and called "oscillates")
 
 
 KINDS = {k: Msg(f"core.regime.{k}") for k in ("too_slow", "smooth", "oscillates", "diverges")}  # id -> its name
@@ -66,7 +69,9 @@ def regime(log_rho: float, angle: float, error0: float, tol: float, budget: int)
         epochs = 0.0 if error0 <= tol else max(1.0, float(np.log(tol / error0) / log_rho)) if log_rho > -np.inf else 1.0
     if epochs > budget:
         return Regime(TOO_SLOW, rho, epochs)
-    oscillates = abs(angle) > np.pi / 3  # the error turns > 60 degrees an epoch: visibly back and forth
+    # the error turns > 60 degrees an epoch (matrix_chain.dominant: the most turning of the modes that tie for the
+    # largest size), for long enough to be seen: a run within the tolerance in 2 epochs shows no back and forth
+    oscillates = abs(angle) > np.pi / 3 and epochs >= VISIBLE
     return Regime(OSCILLATES if oscillates else SMOOTH, rho, epochs)
 
 

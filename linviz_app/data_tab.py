@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 
 from linviz import RunConfig, make_dataset
-from linviz.fit import start_weights
+from linviz.fit import FIT_RTOL, least_squares, start_weights
 from linviz.samples import MAX_POINTS, predict, rms_residual, select
 from linviz.text import fmt_number
 from linviz_app.charts import MAX_LINES, PALETTE
@@ -93,13 +93,14 @@ def data_ui(cfg: RunConfig | None, live: LiveRun) -> DataView | None:
         ids = lr_labels(run_cfg.lrs, "en")[:MAX_LINES]  # the choice's values: English, so a language switch keeps it
         shown = dict(zip(ids, lr_labels(run_cfg.lrs)))
         run = ids.index(st.selectbox(t("tabs.data.run_choice"), ids, format_func=shown.get, key="data_run"))
-    for line in notes(run_cfg, data, live):
+    for line in notes(run_cfg, data, live, run):
         st.caption(line)
     return DataView(run_cfg, data, run)
 
 
-def notes(cfg: RunConfig, data, live: LiveRun) -> list[str]:
-    """What a student should know to read the charts: what is shown, and what the data allows."""
+def notes(cfg: RunConfig, data, live: LiveRun, run: int = 0) -> list[str]:
+    """What a student should know to read the charts: what is shown, and what the data allows (for `run` of a
+    sweep: where its lr settles)."""
     n_train, n_test, d = len(data.y), 0 if data.y_test is None else len(data.y_test), cfg.n_weights
     target = t("tabs.data.target_noise") if cfg.noise_std > 0 else t("tabs.data.target_true")
     model = t("tabs.data.model_std") if cfg.standardize else "w · x"
@@ -114,7 +115,31 @@ def notes(cfg: RunConfig, data, live: LiveRun) -> list[str]:
     if cfg.standardize:
         out.append(t("tabs.data.note_standardized"))
     if cfg.noise_std > 0:
-        best = rms_residual(data, select(data), live.best) if live.history is not None else None
-        floor = t("tabs.data.note_floor", best=fmt_number(float(f"{best:.2g}"))) if best else ""
-        out.append(t("tabs.data.note_noise", std=fmt_number(cfg.noise_std), floor=floor))
+        out.append(_noise_note(cfg, data, live, run))
     return out
+
+
+def _noise_note(cfg: RunConfig, data, live: LiveRun, run: int) -> str:
+    """Noisy targets: whether some weights still fit every sample; else the residual floor of the best weights
+    (least squares) and, after a run, of where training at its lr settles (linviz/fixed_point.py)."""
+    std = fmt_number(cfg.noise_std)
+    ls = least_squares(data)
+    if ls is None:
+        return t("tabs.data.note_noise", std=std, floor="")
+    shown = select(data)
+    floor = rms_residual(data, shown, ls)
+    size = float(np.sqrt(np.mean(np.square(shown.y[~shown.test])))) if (~shown.test).any() else 0.0
+    if floor is None or floor <= FIT_RTOL * size:  # 3 samples, 4 weights: some weights fit even noisy targets
+        return t("tabs.data.note_noise_fits", std=std)
+    settle = None if live.history is None or live.best is None else np.asarray(live.best, np.float64)
+    if settle is not None and settle.ndim == 2:
+        settle = settle[run] if run < len(settle) else None
+    there = rms_residual(data, shown, settle) if settle is not None else None
+    near = there is None or not np.isfinite(there) or np.allclose(settle, ls, rtol=0, atol=1e-12)
+    text = t("tabs.data.note_floor", best=_short(floor), settle="" if near else t("tabs.data.note_settle",
+                                                                                   there=_short(there)))
+    return t("tabs.data.note_noise", std=std, floor=text)
+
+
+def _short(v: float) -> str:
+    return fmt_number(float(f"{v:.2g}"))

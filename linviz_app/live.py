@@ -35,9 +35,9 @@ from linviz import RunConfig, Trainer
 from linviz.checks import check_machine, memory_needed
 from linviz.errors import ConfigError
 from linviz.fields import BY_ATTR
-from linviz.fit import least_squares, reachable_solution
 from linviz.history import History
 from linviz.memory import ledger
+from linviz.report import outcome_targets
 from linviz.say import Msg
 from linviz.text import fmt_number
 
@@ -163,8 +163,7 @@ class LiveRun:
             self._token = token
             self.cfg, self.trainer = cfg, trainer
             self.source, self.ladder = source or cfg, ladder
-            self.best = least_squares(self.trainer.data) if cfg.noise_std > 0 else None
-            self.reachable = reachable_solution(cfg, self.trainer.data)
+            self.best, self.reachable = outcome_targets(cfg, self.trainer.data)  # as the CLI's, by construction
             self.history = History(cfg.n_weights, runs=len(cfg.lrs) if cfg.is_sweep else 0)
             self.history.append(self.trainer.state)
             self._move(Event.START_PAUSED if paused else Event.START)

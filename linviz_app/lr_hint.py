@@ -9,6 +9,7 @@ import streamlit as st
 from linviz import RunConfig
 from linviz.errors import ConfigError
 from linviz.say import Msg
+from linviz.text import fmt_number
 from linviz_app.charts import short_number
 from linviz_app.i18n import t, tr
 from linviz_app.lr_charts import lr_band_figure
@@ -35,10 +36,10 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
         return
     r = a.classify(cfg.lr)
     # many weights fit: no epochs reach the true ones, only the fit training reaches
-    to = Msg("page.hint.to_true" if a.determined else "page.hint.to_fit")
+    to = Msg("page.hint.to_settle" if not a.consistent else "page.hint.to_true" if a.determined else "page.hint.to_fit")
     epochs = _epochs_text(r.epochs, to) if r.kind != "diverges" else ""
     finite = np.isfinite(a.threshold)
-    nums = {"ratio": short_number(cfg.lr / a.threshold), "threshold": short_number(a.threshold)} if finite else {}
+    nums = {"ratio": ratio_text(cfg.lr / a.threshold), "threshold": short_number(a.threshold)} if finite else {}
     if finite and not a.exact:  # regimes and epoch counts of an estimate can be far off
         where = "below" if cfg.lr < a.threshold else "above"
         st.markdown(t(f"page.hint.estimate_{where}", **nums))
@@ -54,8 +55,20 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
     else:
         note = tr(a.note)
         st.caption(note[:1].upper() + note[1:])
-    if a.notes:  # rank (many weights fit the samples), several stable ranges, estimates
-        st.caption(t("page.hint.notes_sep").join(tr(n) for n in a.notes))
+    settle = a.settle_note(cfg.lr) if r.kind != "diverges" else None  # noisy targets: where this lr settles
+    notes = (*a.notes, *([settle] if settle is not None else ()))
+    if notes:  # rank (many weights fit the samples), several stable ranges, estimates, where training settles
+        st.caption(t("page.hint.notes_sep").join(tr(n) for n in notes))
+
+
+def ratio_text(x: float) -> str:
+    """lr / threshold as said beside the field: two digits, three near 1 (1.02 x diverges; "1 x" would not say which
+    side it is on).
+
+    >>> ratio_text(0.17), ratio_text(1.0213), ratio_text(0.996)
+    ('0.17', '1.02', '0.996')
+    """
+    return fmt_number(float(f"{x:.3g}")) if 0.9 <= x <= 1.1 else short_number(x)
 
 
 def band_lrs(lr: float, threshold: float, n: int = 150) -> np.ndarray:

@@ -55,7 +55,9 @@ def test_tutorial_command_prints_the_tutorial_lines_and_the_weights(processes):
         assert re.fullmatch(rf"Epoch \[{k}/100\], Loss: \d+\.\d{{4}}", line), line
         assert line.endswith(f"{states[k].last_loss:.4f}")  # the last sample's loss, as the tutorial prints
     assert "training done" in lines
-    table = lines[lines.index("training done") + 2:]
+    err = np.max(np.abs(states[-1].weights - np.array([2, 3, 4, 7])))
+    assert lines[lines.index("training done") + 1] == f"Converged: max |w - w*| = {err:.2g}"  # the page's words
+    table = lines[lines.index("training done") + 3:]
     for row, true, learned in zip(table, (2, 3, 4, 7), states[-1].weights):
         assert row.split() == [f"w{(2, 3, 4, 7).index(true) + 1}", f"{true:.4f}", f"{learned:.4f}"]
 
@@ -122,7 +124,8 @@ def test_divergence_exits_3_naming_the_epoch(processes):
     assert out.returncode == 3
     assert "Traceback" not in out.stderr
     assert "diverged (lr 1e-3 at epoch 1)" in out.stderr
-    assert "training stopped: it diverged" in out.stdout
+    assert ("Diverged at epoch 1 with lr 1e-3: the loss blew up, so training stopped. Showing epoch 0, the last one "
+            "before it blew up. Try a smaller learning rate.") in out.stdout.splitlines()  # the page's sentence
     assert "nan" not in out.stdout.lower()
 
 
@@ -358,7 +361,9 @@ def check_labels(lr: float, seed: int, epochs: int):
     else:
         assert f"The last finite loss was at epoch {de - 1}: " in said
         assert _loss_of(said.split(f"epoch {de - 1}: ")[1]) == pytest.approx(ref[de - 1][1], rel=1e-3)
-    assert f"training stopped: it diverged at epoch {de}" in lines
+    assert (f"Diverged at epoch {de} with lr {fmt_number(lr)}: the loss blew up, so training stopped. Showing epoch "
+            f"{de - 1}, the last one before it blew up. Try a smaller learning rate.") in lines  # the page's sentence
+    assert not any(ln.startswith("training stopped") for ln in lines)  # that sentence is the line that said so
     which = "the initial ones (epoch 0)" if de == 1 else f"the last finite ones, epoch {de - 1}'s"
     assert f"weights: {which}; it diverged at epoch {de}" in lines
     rows = lines[lines.index(f"weights: {which}; it diverged at epoch {de}") + 2:]

@@ -127,6 +127,11 @@ STRINGS = {
     "core.outcome.near_noisy": ("Near, not at, the best fit of the noisy data: max distance {fit:.3g} ({err:.3g} from "
                                 "the true weights). With noisy labels, small batches keep hopping around it: a "
                                 "decaying schedule or a bigger batch settles it"),
+    "core.outcome.converged_settle": ("Converged to where SGD at this lr settles (max distance {fit:.2g}): the label "
+                                      "noise, and an offset that grows with the lr, keep it {err:.3g} from the true "
+                                      "weights"),
+    "core.outcome.near_settle": ("Not yet where SGD at this lr settles: max distance {fit:.3g} ({err:.3g} from the "
+                                 "true weights). More epochs, or a larger lr?"),
     "core.outcome.not_converged": "Not converged yet: max |w - w*| = {err:.3g} (more epochs, or a larger lr?)",
     "core.outcome.fits": ("Fits the samples (max distance {fit:.2g} from the fit nearest the start), but {why}: many "
                           "weights fit them equally well, and this one is {err:.3g} from the true weights{more}"),
@@ -173,8 +178,14 @@ STRINGS = {
     "core.analysis.adam": ("Adam rescales every step by its own running averages, so no lr threshold follows from the "
                            "data: it takes steps of about lr in weight units. Classifications use the full-batch "
                            "spectrum and are rough."),
-    "core.analysis.crosses": "the spectral radius of the in-order epoch map crosses 1 here",
-    "core.analysis.crosses_momentum": "the spectral radius of the in-order epoch map with momentum crosses 1 here",
+    "core.analysis.crosses": "the spectral radius of the in-order epoch map crosses 1 there, located to 1e-9 of the lr",
+    "core.analysis.crosses_momentum": ("the spectral radius of the in-order epoch map with momentum crosses 1 there, "
+                                       "located to 1e-9 of the lr"),
+    "core.analysis.bounded": ("{note}; the search for narrow windows of other behaviour ran out of its budget of lrs, "
+                              "so one may have been missed"),
+    "core.analysis.settle": ("At lr = {lr:.3g} training settles {ls:.2g} from the least-squares fit (per-sample SGD's "
+                             "own offset at this lr: it grows with the lr) and {true:.2g} from the true weights (the "
+                             "noise in the targets); epoch counts are to where it settles."),
     "core.analysis.shuffled": "{note} (for one fixed order: an estimate, since shuffling changes the order every epoch)",
     "core.analysis.range": "{lo:.3g} to {hi:.3g}",
     "core.analysis.ranges": ("Stable in several separate ranges: {ranges}; the lrs between them diverge, so 'diverges "
@@ -186,7 +197,7 @@ STRINGS = {
     "core.analysis.why_standardized": ("standardising subtracts the mean, which leaves {n} samples {m} independent "
                                        "directions"),
     "core.analysis.why_dependent": ("the features are linearly dependent (duplicate or constant columns), or so "
-                                    "nearly that training cannot tell (curvature below 1e-10 of the largest)"),
+                                    "nearly that float64 cannot tell them apart"),
     "core.analysis.rank": ("Rank {rank} of {d}: {why}, so many weights fit the samples equally well. Training moves "
                            "only within the samples' span and ends at the fit nearest its start{adam}; epoch counts "
                            "are to that fit, not to the true weights."),
@@ -212,20 +223,55 @@ STRINGS = {
     "core.preset.tutorial.description": ("lr = 1e-5, one sample per step, as the article trains (100 epochs, or more "
                                          "where this seed's data needs them)"),
     "core.preset.tutorial_seven.title": "The tutorial with 7 weights",
-    "core.preset.tutorial_seven.description": "more weights need a smaller lr and more epochs",
+    "core.preset.tutorial_seven.description": "the article's 7-weight example, at half this data's divergence threshold",
     "core.preset.too_small.title": "Too small",
     "core.preset.too_small.description": "1% of the divergence threshold: it crawls",
     "core.preset.just_right.title": "Just right",
     "core.preset.just_right.description": "the lr with the fastest convergence for this data",
     "core.preset.oscillating.title": "Oscillating",
-    "core.preset.oscillating.description": "just below the threshold: the weights overshoot back and forth",
+    "core.preset.oscillating.description": ("below the divergence threshold, where the weights overshoot back and "
+                                            "forth and still converge"),
     "core.preset.diverging.title": "Diverging",
-    "core.preset.diverging.description": ("1.5x the threshold (more where this seed's data needs it): the loss "
-                                          "explodes within a few epochs"),
+    "core.preset.diverging.description": ("1.5x the divergence threshold (more where this seed's data needs it): "
+                                          "the loss explodes within 10 epochs"),
     "core.preset.standardised.title": "Standardised features",
-    "core.preset.standardised.description": "mean 0, std 1 features take an lr thousands of times larger",
+    "core.preset.standardised.description": "mean 0, std 1 features take an lr hundreds of times larger, or more",
     "core.preset.full_batch.title": "Full batch (vs per-sample)",
     "core.preset.full_batch.description": "one step per epoch on all samples: plain gradient descent",
+    # what a preset does on the data of the seed in use, measured (presets.preset_numbers); "within 0.01": every
+    # weight, in the raw features' units; "from epoch N on": at epoch N and every epoch after it that the run trains
+    "core.preset.tutorial.numbers": ("On this seed's data: within 0.01 of the true weights from epoch {reached} on; "
+                                     "the divergence threshold is {threshold}."),
+    "core.preset.tutorial_seven.numbers": ("lr = {lr}, {pct}% of this data's divergence threshold {threshold} (this "
+                                           "seed's 4-weight data: {threshold4}); within 0.01 of the true weights from "
+                                           "epoch {reached} on (4 weights at lr = 1e-5: from epoch {reached4})."),
+    "core.preset.too_small.numbers": ("lr = {lr}, 1% of this data's divergence threshold {threshold}: after {epochs} "
+                                      "epochs the weights are still up to {error} from the true ones (the aim: 0.01)."),
+    "core.preset.first_range": "{pct}% of the divergence threshold {threshold}",
+    "core.preset.later_range": ("above the divergence threshold {threshold}, in a range where training converges "
+                                "again, {lo} to {hi}"),
+    "core.preset.kept": "{where}; lrs within {margin}% of it diverge, so this preset keeps {margin}% clear of them",
+    "core.preset.just_right.numbers": ("lr = {lr}: this data's fastest lr is {best}, {where}. Within 0.01 of the true "
+                                       "weights from epoch {reached} on (at the article's 1e-5: from epoch "
+                                       "{reached1})."),
+    "core.preset.oscillating.numbers": ("lr = {lr}, {pct}% of this data's divergence threshold {threshold}: in "
+                                        "{reversals} of the first {epochs} epochs the weights step back against the "
+                                        "epoch before; within 0.01 of the true weights from epoch {reached} on."),
+    "core.preset.oscillating.full_batch": ("On this seed's data one sample per step zig-zags clearly only within 2% "
+                                           "of a diverging lr, so this preset steps on all {n} samples at once: lr = "
+                                           "{lr}, {pct}% of that training's "
+                                           "divergence threshold {threshold}; in {reversals} of the first {epochs} "
+                                           "epochs the weights step back against the epoch before; within 0.01 of the "
+                                           "true weights from epoch {reached} on."),
+    "core.preset.diverging.numbers": ("lr = {lr}, {factor}x this data's divergence threshold {threshold}: the loss "
+                                      "explodes, and the run is stopped as diverged at epoch {epoch}."),
+    "core.preset.standardised.numbers": ("lr = {lr}: the standardised data's fastest lr is {best}, {where}, "
+                                         "{ratio}x the raw features' fastest ({raw}). Within 0.01 of the true weights "
+                                         "from epoch {reached} on."),
+    "core.preset.full_batch.numbers": ("lr = {lr}: plain gradient descent's fastest lr here is 2/(λ_min + λ_max) = "
+                                       "{best}, and above 2/λ_max = {threshold} it diverges. Within 0.01 of the true "
+                                       "weights from epoch {reached} on (one sample per step, at its fastest lr: from "
+                                       "epoch {reached1})."),
 
     # --- page: the page's frame: title, sidebar, lr hint, status line, live-run notices, the Training tab and its charts
     "page.browser_title": "linviz: watch PyTorch learn",
@@ -290,6 +336,7 @@ STRINGS = {
     "page.hint.epochs_never": ", ~{n} epochs to within 0.01{to}: never, in practice",
     "page.hint.to_true": "",
     "page.hint.to_fit": " of the fit training reaches",
+    "page.hint.to_settle": " of where it settles",
     "page.hint.use_fastest": "Use the fastest lr ({lr})",
     "page.live.could_not_start": "This run could not start: {message}",
     "page.live.lr_changed": "{label} changed to {lrs} from epoch {epoch} on.",
@@ -394,7 +441,11 @@ STRINGS = {
                                    "raw, and the predictions in the targets' own units.",
     "tabs.data.note_noise": "The targets carry noise (std {std}): no weights fit every sample{floor}, so the points "
                             "settle around the diagonal, not on it.",
-    "tabs.data.note_floor": " (the best possible weights leave residuals of about {best})",
+    "tabs.data.note_floor": " (the best possible weights, least squares, leave residuals of about {best}{settle})",
+    "tabs.data.note_settle": ("; at this lr per-sample SGD settles a little off them, where the residuals are about "
+                              "{there}"),
+    "tabs.data.note_noise_fits": ("The targets carry noise (std {std}), yet some weights fit every sample exactly (too "
+                                  "few samples to expose it), so the points can reach the diagonal."),
     # Data charts (linviz_app/data_charts.py)
     "tabs.data.parity_default": "Prediction vs target",
     "tabs.data.perfect_fit": "perfect fit (prediction = target)",
@@ -525,6 +576,15 @@ STRINGS = {
     "code.script.decay": "{schedule} decay",
     "code.script.done": "training done",
     "code.script.raw_units": "in the raw features' units",
+    "code.script.mean_loss": "the mean loss over all training samples, in float64 as linviz measures it",
+    "code.script.fmt": "the tutorial's 4 decimals, or powers of ten once the loss explodes",
+    "code.script.limit": ("Divergence, by linviz's rule: after an epoch, the mean loss is not finite or over {factor} "
+                          "times the start's (a start below 1 counts as 1)"),
+    "code.script.last": "The last finite epoch: its weights, its last batch's loss, its mean loss",
+    "code.script.diverged": "not finite (NaN, inf) or over the limit: diverged in this epoch, so stop here",
+    "code.script.result": ("The result as strict JSON: the last finite epoch's weights, and the epoch it diverged at "
+                           "(null if it did not)"),
+    "code.script.exit": "exit status {status}, as `python -m linviz` gives when a run diverges",
     "code.fix_settings": "Fix the settings to see the code.",
     "code.sweep": "This is a sweep of {n} learning rates. The script trains one learning rate, as the tutorial does: "
                   "choose which run it reproduces.",

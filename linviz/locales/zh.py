@@ -124,6 +124,9 @@ STRINGS = {
     "core.outcome.near_noisy": ("接近但尚未到达含噪声数据的最佳拟合：最大距离 {fit:.3g}（与真实权重相差 {err:.3g}）。"
                                 "标签有噪声时，小批量训练会一直在最佳拟合附近来回跳动：使用衰减的学习率调度或更大的"
                                 "批大小可以让它稳定下来"),
+    "core.outcome.converged_settle": ("已收敛到 SGD 在这个学习率下停留的位置（最大距离 {fit:.2g}）：标签噪声，"
+                                      "加上随学习率增大的偏移，使它离真实权重 {err:.3g}"),
+    "core.outcome.near_settle": "还没到 SGD 在这个学习率下停留的位置：最大距离 {fit:.3g}（离真实权重 {err:.3g}）。多训练几轮，或者用大一点的学习率？",
     "core.outcome.not_converged": "尚未收敛：max |w - w*| = {err:.3g}（增加训练轮数，或者增大学习率？）",
     "core.outcome.fits": ("已拟合这些样本（与离起点最近的拟合解最大距离 {fit:.2g}），但{why}：许多组权重都能同样好地"
                           "拟合它们，当前这组与真实权重相差 {err:.3g}{more}"),
@@ -165,8 +168,11 @@ STRINGS = {
     # analysis.py, sgd_map.py
     "core.analysis.all_zero": "训练特征全为 0，所以梯度处处为 0：无论学习率取多少，训练都不会改变权重",
     "core.analysis.adam": "Adam 用它自己的滑动平均重新缩放每一步，所以无法从数据推出学习率阈值：每一步让权重大约改变 lr 这么多。这里的判断基于全批量的特征值谱，只是粗略估计。",
-    "core.analysis.crosses": "按样本顺序训练一轮的线性映射（轮映射），其谱半径在这里越过 1",
-    "core.analysis.crosses_momentum": "带动量、按样本顺序训练一轮的线性映射（轮映射），其谱半径在这里越过 1",
+    "core.analysis.crosses": "按样本顺序训练一轮的线性映射（轮映射），其谱半径在那里越过 1，位置精确到学习率的 1e-9",
+    "core.analysis.crosses_momentum": "带动量、按样本顺序训练一轮的线性映射（轮映射），其谱半径在那里越过 1，位置精确到学习率的 1e-9",
+    "core.analysis.bounded": "{note}；搜索其他行为的窄窗口时用完了可评估的学习率数量，可能漏掉了某个窄窗口",
+    "core.analysis.settle": ("学习率为 {lr:.3g} 时，训练停在离最小二乘解 {ls:.2g}（这是逐样本 SGD 在这个学习率下自身的偏移，"
+                             "学习率越大偏移越大）、离真实权重 {true:.2g}（来自目标值里的噪声）的地方；轮数都按到达这个位置来计。"),
     "core.analysis.shuffled": "{note}（按某一个固定顺序计算：只是估计，因为打乱会让每轮的顺序都不同）",
     "core.analysis.range": "{lo:.3g} 到 {hi:.3g}",
     "core.analysis.ranges": ("在几个互不相连的区间内都稳定：{ranges}；区间之间的学习率会发散，所以“学习率高于 "
@@ -175,8 +181,7 @@ STRINGS = {
     "core.analysis.prefix": "谱和最小二乘解是用 {n:,} 个样本中的前 {rows:,} 个估计出来的。",
     "core.analysis.prefix_span": "这 {rows:,} 个样本只张成了 {d} 个权重方向中的 {rank} 个；全部 {n:,} 个样本可能张成更多。",
     "core.analysis.why_standardized": "标准化减去了均值，{n} 个样本只剩下 {m} 个独立方向",
-    "core.analysis.why_dependent": ("特征线性相关（有重复列或常数列），或者非常接近线性相关，训练已无法区分"
-                                    "（曲率低于最大曲率的 1e-10）"),
+    "core.analysis.why_dependent": "特征线性相关（有重复列或常数列），或者接近到 float64 已无法区分",
     "core.analysis.rank": ("秩为 {rank}（共 {d} 个权重）：{why}，所以许多组权重都能同样好地拟合这些样本。训练只在样本"
                            "张成的子空间内移动，最终停在离起点最近的拟合解{adam}；这里的轮数是到达这个拟合解所需的"
                            "轮数，而不是到达真实权重所需的轮数。"),
@@ -197,19 +202,42 @@ STRINGS = {
     "core.preset.tutorial.title": "教程原版（4 个权重）",
     "core.preset.tutorial.description": "学习率 1e-5，每步一个样本，和原文的训练方式相同（训练 100 轮；这个随机种子的数据收敛得慢时会多训练几轮）",
     "core.preset.tutorial_seven.title": "教程：7 个权重",
-    "core.preset.tutorial_seven.description": "权重越多，需要的学习率越小、训练轮数越多",
+    "core.preset.tutorial_seven.description": "原文中 7 个权重的例子，学习率取这组数据发散阈值的一半",
     "core.preset.too_small.title": "学习率太小",
     "core.preset.too_small.description": "只有发散阈值的 1%：训练慢如蜗牛",
     "core.preset.just_right.title": "学习率刚刚好",
     "core.preset.just_right.description": "对这组数据收敛最快的学习率",
     "core.preset.oscillating.title": "振荡",
-    "core.preset.oscillating.description": "略低于阈值：权重在目标两侧来回越过",
+    "core.preset.oscillating.description": "低于发散阈值：权重在目标两侧来回越过，但仍会收敛",
     "core.preset.diverging.title": "发散",
-    "core.preset.diverging.description": "阈值的 1.5 倍（这个随机种子的数据需要时再大一些）：损失在几轮之内就爆炸",
+    "core.preset.diverging.description": "发散阈值的 1.5 倍（这个随机种子的数据需要时再大一些）：损失在 10 轮之内爆炸",
     "core.preset.standardised.title": "特征标准化",
-    "core.preset.standardised.description": "特征标准化为均值 0、标准差 1 后，学习率可以大几千倍",
+    "core.preset.standardised.description": "特征标准化为均值 0、标准差 1 后，学习率可以大几百倍甚至更多",
     "core.preset.full_batch.title": "全批量（对比逐样本）",
     "core.preset.full_batch.description": "每轮用全部样本只走一步：就是普通的梯度下降",
+    "core.preset.tutorial.numbers": "这个随机种子的数据：从第 {reached} 轮起，每个权重与真实值相差都不到 0.01；发散阈值是 {threshold}。",
+    "core.preset.tutorial_seven.numbers": ("学习率 = {lr}，是这组数据发散阈值 {threshold} 的 {pct}%（同一随机种子的 4 个权重的数据："
+                                           "{threshold4}）；从第 {reached} 轮起与真实权重相差不到 0.01（4 个权重、学习率 1e-5："
+                                           "从第 {reached4} 轮起）。"),
+    "core.preset.too_small.numbers": ("学习率 = {lr}，是这组数据发散阈值 {threshold} 的 1%：训练 {epochs} 轮后，权重与真实值"
+                                      "最多仍相差 {error}（目标是相差不到 0.01）。"),
+    "core.preset.first_range": "是发散阈值 {threshold} 的 {pct}%",
+    "core.preset.later_range": "高于发散阈值 {threshold}，落在训练重新收敛的区间 {lo} 到 {hi} 之内",
+    "core.preset.kept": "{where}；离它不到 {margin}% 的学习率就会发散，所以这个预设与它们保持 {margin}% 的距离",
+    "core.preset.just_right.numbers": ("学习率 = {lr}：这组数据收敛最快的学习率是 {best}，{where}。从第 {reached} 轮起与真实权重"
+                                       "相差不到 0.01（用原文的 1e-5：从第 {reached1} 轮起）。"),
+    "core.preset.oscillating.numbers": ("学习率 = {lr}，是这组数据发散阈值 {threshold} 的 {pct}%：前 {epochs} 轮中有 "
+                                        "{reversals} 轮，权重的更新方向与上一轮相反；从第 {reached} 轮起与真实权重相差不到 0.01。"),
+    "core.preset.oscillating.full_batch": ("在这个随机种子的数据上，每步一个样本只有在离发散的学习率不到 2% 时才会明显来回振荡，所以这个预设每步用全部 {n} 个样本："
+                                           "学习率 = {lr}，是这种训练方式发散阈值 {threshold} 的 {pct}%；前 {epochs} 轮中有 "
+                                           "{reversals} 轮，权重的更新方向与上一轮相反；从第 {reached} 轮起与真实权重相差不到 0.01。"),
+    "core.preset.diverging.numbers": ("学习率 = {lr}，是这组数据发散阈值 {threshold} 的 {factor} 倍：损失爆炸，训练在第 {epoch} "
+                                      "轮判定为发散并停止。"),
+    "core.preset.standardised.numbers": ("学习率 = {lr}：标准化后的数据收敛最快的学习率是 {best}，{where}，是原始特征最快学习率"
+                                         "（{raw}）的 {ratio} 倍。从第 {reached} 轮起与真实权重相差不到 0.01。"),
+    "core.preset.full_batch.numbers": ("学习率 = {lr}：普通梯度下降在这里最快的学习率是 2/(λ最小 + λ最大) = {best}，超过 "
+                                       "2/λ最大 = {threshold} 就发散。从第 {reached} 轮起与真实权重相差不到 0.01（每步一个样本、"
+                                       "用它最快的学习率：从第 {reached1} 轮起）。"),
 
     # --- page: the page's frame: title, sidebar, lr hint, status line, live-run notices, the Training tab and its charts
     "page.browser_title": "linviz：看 PyTorch 如何学习",
@@ -263,6 +291,7 @@ STRINGS = {
     "page.hint.epochs_never": "，约需 {n} 轮才能{to}相差不到 0.01：实际上永远达不到",
     "page.hint.to_true": "与真实权重",
     "page.hint.to_fit": "与训练最终到达的拟合解",
+    "page.hint.to_settle": "与训练最终停留的位置",
     "page.hint.use_fastest": "使用最快的学习率（{lr}）",
     "page.live.could_not_start": "这次训练无法开始：{message}",
     "page.live.lr_changed": "{label}已改为 {lrs}，从第 {epoch} 轮起生效。",
@@ -360,7 +389,9 @@ STRINGS = {
     "tabs.data.note_standardized": "训练时特征经过标准化；表格和图中显示的是原始特征，预测值也换算回目标值的原始单位。",
     "tabs.data.note_noise": "目标值带有噪声（标准差 {std}）：没有哪组权重能拟合所有样本{floor}，"
                             "所以这些点最终分布在对角线附近，而不是正好落在对角线上。",
-    "tabs.data.note_floor": "（即使是最优的权重，残差也约为 {best}）",
+    "tabs.data.note_floor": "（即使是最优的权重，即最小二乘解，残差也约为 {best}{settle}）",
+    "tabs.data.note_settle": "；在这个学习率下，逐样本 SGD 停在离它稍远的地方，那里的残差约为 {there}",
+    "tabs.data.note_noise_fits": "目标值带有噪声（标准差 {std}），但样本太少，仍有一组权重能精确拟合每个样本，所以这些点可以落到对角线上。",
     # 数据图表（linviz_app/data_charts.py）
     "tabs.data.parity_default": "预测值与目标值对比",
     "tabs.data.perfect_fit": "完美拟合（预测值 = 目标值）",
@@ -485,6 +516,14 @@ STRINGS = {
     "code.script.decay": "学习率衰减（{schedule} 调度）",
     "code.script.done": "训练完成",
     "code.script.raw_units": "换算回原始特征的单位",
+    "code.script.mean_loss": "全部训练样本上的平均损失，和 linviz 一样用 float64 计算",
+    "code.script.fmt": "像教程一样保留 4 位小数；损失爆炸后改用科学计数法",
+    "code.script.limit": ("发散判据（与 linviz 相同）：一轮训练结束后，平均损失不是有限数，或超过初始值的 {factor} 倍"
+                          "（初始值小于 1 时按 1 计）"),
+    "code.script.last": "最后一轮有限结果：权重、最后一个批次的损失、平均损失",
+    "code.script.diverged": "不是有限数（NaN、inf）或超过上限：这一轮发散了，训练到此为止",
+    "code.script.result": "结果以严格的 JSON 输出：最后一轮有限结果的权重，以及发散发生在第几轮（没有发散则为 `null`）",
+    "code.script.exit": "退出码 {status}，与 `python -m linviz` 遇到发散时相同",
     "code.fix_settings": "请先修正设置，再查看代码。",
     "code.sweep": "这是一次包含 {n} 个学习率的扫描。脚本像教程一样只用一个学习率训练：请选择要复现哪一次训练。",
     "code.about_run": "一个独立脚本（只依赖 numpy 和 torch，写法与教程相同），复现这次训练：数据相同、初始权重相同、"
