@@ -205,7 +205,7 @@ def _sgd(cfg: RunConfig, X: np.ndarray, fit: Fit, common: dict, facts: tuple, sc
         safe = min(safe, range_safe_lr(cfg, scale, offset))
     emap, how = training_map(X, fit, cfg.batch_size, momentum, safe, n=cfg.n_train)
     fb = 2.0 / fit.eigenvalues[-1]  # the full-batch threshold (rank > 0 here): the scan is centred on it
-    lo = safe / 2 if np.isfinite(safe) else fb * 1e-3
+    lo = safe / 8 if np.isfinite(safe) else fb * 1e-3  # the fastest lr can sit at safe / 2 (a projection step)
     found = search(emap, lo, fb * 1e3)
     intervals = found.intervals
     threshold = intervals[0][1] if intervals and intervals[0][0] == 0.0 else float("nan")

@@ -11,7 +11,8 @@ does not read it off a grid. It starts from a log grid and splits every gap wher
 than SLOPE_MARGIN times the steepest slope seen beside the gap, could reach 0 and come back (a window the
 grid stepped over), down to gaps WINDOW_MIN wide; and every gap where it could dip below the best rho seen.
 Then each crossing is located to EDGE_RTOL by regula falsi (Illinois) in log lr, and the fastest lr by
-golden-section search around the best point of the whole refined grid, whichever stable range it lies in.
+golden-section search around every local minimum of the refined grid (with INSIDE points added in each stable
+range, however narrow), whichever stable range it lies in.
 The search is bounded (MAX_EVALS): when the budget runs out first, `Search.bounded` says so.
 Both work on any map with a `log_rho(lrs)` method (an EpochMap or a FullBatchMap).
 """
@@ -23,6 +24,7 @@ from .say import Msg
 
 GRID = 128                 # points of the starting log grid (about 11 % apart over the usual 6 decades)
 SLOPE_MARGIN = 8.0         # how much steeper than its steepest neighbour log rho may be inside a gap
+CROSS_SPLIT = 1e-3         # gaps holding a crossing are split down to this width (then their halves are judged)
 WINDOW_MIN = 1e-6          # gaps are split down to this width (relative lr): narrower windows can be missed
 BEST_STEP = 1e-3           # gaps that could hide a faster lr are split down to this width, then golden search
 BEST_GAIN = 1e-3           # ... and could beat it by this fraction of log rho
@@ -31,6 +33,8 @@ MAX_EVALS = 900            # lrs the refinement may add at most: beyond it the s
 EDGE_RTOL = 1e-9           # each crossing is located to this relative lr
 EDGE_STEPS = 60            # regula falsi steps at most per crossing (each bracket shrinks, bisecting if slow)
 GOLDEN = 30                # golden-section steps for the fastest lr (0.618^30 ~ 5e-7 of a 3-gap bracket)
+MINIMA = 16                # local minima of the grid it searches around at most (the lowest)
+INSIDE = 6                 # points looked at inside each stable range that does not start at 0
 EVAL_COUNT = 2 * GRID + 2 * EDGE_STEPS // 3 + GOLDEN  # lrs a typical analysis evaluates (the cost model's)
 
 
@@ -103,6 +107,7 @@ def _suspects(x: np.ndarray, f: np.ndarray, safe_x: float) -> np.ndarray:
     reach = SLOPE_MARGIN * steep * h  # how far log rho could stray from the line between the gap's ends
     same = (f[:-1] < 0) == (f[1:] < 0)
     window = same & (np.abs(fc[:-1]) + np.abs(fc[1:]) <= reach) & (h > WINDOW_MIN) & (x[1:] > safe_x)
+    window |= ~same & (h > CROSS_SPLIT)  # a crossing's gap can hide two more: narrow it before reading it as one
     stable = (f[:-1] < 0) & (f[1:] < 0)
     best = fc[f < 0].min() if np.any(f < 0) else -np.inf
     bar = best - BEST_GAIN * abs(best)  # a plateau of equal rho (momentum's sqrt(mu)) hides nothing faster
@@ -146,21 +151,34 @@ def _edges(emap, a, b, fa, fb) -> np.ndarray:
     return np.exp((a + b) / 2)
 
 
-def _golden(emap, a: float, b: float) -> tuple[float, float]:
-    """(x, f) of the smallest log rho found by golden-section search on [a, b] (log lr)."""
+def _golden(emap, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x, f) of the smallest log rho found by golden-section search on each [a_i, b_i] (log lr), all at once."""
     g = (np.sqrt(5) - 1) / 2
+    a, b = np.array(a, np.float64), np.array(b, np.float64)
     c, d = b - g * (b - a), a + g * (b - a)
-    fc, fd = _log(emap, np.array([c, d]))
+    fc, fd = _log(emap, c), _log(emap, d)
     for _ in range(GOLDEN):
-        if fc < fd:
-            b, d, fd = d, c, fc
-            c = b - g * (b - a)
-            fc = _log(emap, np.array([c]))[0]
-        else:
-            a, c, fc = c, d, fd
-            d = a + g * (b - a)
-            fd = _log(emap, np.array([d]))[0]
-    return (c, fc) if fc < fd else (d, fd)
+        left = fc < fd  # the minimum lies in [a, d]
+        b, a = np.where(left, d, b), np.where(left, a, c)
+        c_new, d_new = np.where(left, b - g * (b - a), d), np.where(left, c, a + g * (b - a))
+        f_new = _log(emap, np.where(left, c_new, d_new))
+        fc, fd = np.where(left, f_new, fd), np.where(left, fc, f_new)
+        c, d = c_new, d_new
+    return np.where(fc < fd, c, d), np.minimum(fc, fd)
+
+
+def _fastest(emap, x: np.ndarray, f: np.ndarray) -> float:
+    """The lr of smallest log rho: golden-section search around every local minimum of the refined grid (a cusp
+    where two eigenvalues trade places lies between the neighbours of the grid point nearest it), the best kept."""
+    ok = f < 0
+    if not ok.any():
+        return float("nan")
+    fp = np.concatenate([[np.inf], np.where(ok, f, np.inf), [np.inf]])
+    k = np.flatnonzero(ok & (fp[1:-1] <= fp[:-2]) & (fp[1:-1] <= fp[2:]))
+    k = k[np.argsort(f[k])][:MINIMA]
+    xb, fb = _golden(emap, x[np.maximum(k - 1, 0)], x[np.minimum(k + 1, len(x) - 1)])
+    xs, fs = np.concatenate([x[k], xb]), np.concatenate([f[k], fb])
+    return float(np.exp(xs[np.argmin(fs)]))
 
 
 def search(emap, lo: float, hi: float, n: int = GRID) -> Search:
@@ -194,10 +212,12 @@ def search(emap, lo: float, hi: float, n: int = GRID) -> Search:
     edges = list(_edges(emap, x[cross], x[cross + 1], f[cross], f[cross + 1])) if len(cross) else []
     bounds = ([0.0] if ok[0] else []) + edges + ([float("inf")] if ok[-1] else [])
     intervals = [(float(bounds[i]), float(bounds[i + 1])) for i in range(0, len(bounds) - 1, 2)]
-    best = float("nan")
-    if ok.any():
-        k = int(np.flatnonzero(ok)[np.argmin(f[ok])])
-        xb, fbest = _golden(emap, x[max(k - 1, 0)], x[min(k + 1, len(x) - 1)])
-        best = float(np.exp(xb) if fbest <= f[k] else np.exp(x[k]))
-    evals += 2 * EDGE_STEPS * len(cross) // 3 + GOLDEN + 2
+    inside = [np.linspace(np.log(a), np.log(b), INSIDE + 2)[1:-1] for a, b in intervals if 0 < a and b < np.inf]
+    if inside:  # a narrow stable range may hold no grid point: look inside each before choosing the fastest lr
+        xi = np.concatenate(inside)
+        x, f = np.concatenate([x, xi]), np.concatenate([f, _log(emap, xi)])
+        order = np.argsort(x)
+        x, f = x[order], f[order]
+    best = _fastest(emap, x, f)
+    evals += 2 * EDGE_STEPS * len(cross) // 3 + INSIDE * len(inside) + 2 * GOLDEN + 2
     return Search(intervals, best, np.exp(x), f, bounded, evals)

@@ -45,7 +45,7 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
         st.markdown(t(f"page.hint.estimate_{where}", **nums))
     elif finite:
         st.markdown(t("page.hint.exact", **nums, kind=r.kind, epochs=epochs))
-        lrs = band_lrs(cfg.lr, a.threshold)
+        lrs = band_lrs(cfg.lr, a.threshold, [e for iv in a.stable_intervals for e in iv])
         kinds = [x.kind for x in a.classify_many(lrs)]
         st.plotly_chart(lr_band_figure(lrs, kinds, cfg.lr, a.threshold), key="lr_band",
                         config={"displayModeBar": False})
@@ -71,9 +71,11 @@ def ratio_text(x: float) -> str:
     return fmt_number(float(f"{x:.3g}")) if 0.9 <= x <= 1.1 else short_number(x)
 
 
-def band_lrs(lr: float, threshold: float, n: int = 150) -> np.ndarray:
+def band_lrs(lr: float, threshold: float, edges=(), n: int = 150) -> np.ndarray:
     """The band's lrs: three decades below the threshold to 3x above it, widened to show `lr` inside. Any lr the
     field allows, down to the smallest float (5e-324, whose half is 0: a geometric sequence cannot reach 0).
+    edges: where the stable ranges begin and end (Analysis.stable_intervals): points just either side of each, and
+    inside every range between them, so that a window narrower than the grid's steps still shows in the band.
 
     >>> lrs = band_lrs(5e-324, 6e-5)
     >>> float(lrs[0]), float(lrs[-1].round(8))
@@ -81,7 +83,11 @@ def band_lrs(lr: float, threshold: float, n: int = 150) -> np.ndarray:
     """
     lo = max(min(threshold * 1e-3, lr / 2), SMALLEST)
     hi = min(max(threshold * 3, lr * 2), 1e300)  # no overflow in the sequence's last power
-    return np.geomspace(lo, max(hi, lo), n)
+    grid = np.geomspace(lo, max(hi, lo), n)
+    inner = sorted({float(e) for e in edges if lo < e < hi})
+    near = [e * f for e in inner for f in (1 - 1e-6, 1 + 1e-6)]
+    between = [x for a, b in zip(inner, inner[1:]) for x in np.geomspace(a, b, 6)[1:-1]]
+    return np.unique(np.concatenate([grid, near, between]))
 
 
 def _epochs_text(epochs: float, to: Msg) -> Msg | str:

@@ -8,7 +8,7 @@ import streamlit as st
 from linviz import FIELDS, RunConfig
 from linviz.errors import ConfigError
 from linviz.fields import BY_ATTR
-from linviz.presets import PRESETS, preset, preset_description, preset_title
+from linviz.presets import PRESETS, preset, preset_description, preset_numbers, preset_title
 from linviz.report import history_csv, result_json
 from linviz.sweeps import sweep_csv, sweep_json
 from linviz_app import i18n
@@ -56,6 +56,7 @@ def _apply_preset() -> None:
         except ConfigError:
             seed = 0
         cfg = preset(name, seed)
+        st.session_state["preset_seed"] = seed  # whose data the preset's numbers are (preset_ui)
         for f in FIELDS:
             st.session_state[KEY[f.attr]] = widget_value(cfg, f.attr)
 
@@ -67,6 +68,7 @@ def preset_ui() -> None:
     name = st.session_state.get("preset")
     if name in PRESETS:
         st.sidebar.caption(tr(preset_description(name)))
+        st.sidebar.caption(tr(preset_numbers(name, st.session_state.get("preset_seed", 0))))
 
 
 def run_footer_ui(live: LiveRun) -> None:
