@@ -169,7 +169,7 @@ def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:
     whole = fit.rows == n
     pos = fit.eigenvalues[d - fit.rank:]
     target = fit.w_reach if whole else np.asarray(cfg.true_weights, np.float64) * data.scale
-    consistent = not whole or fits_every_sample(data.X, data.y, fit.w_ls)
+    consistent = not whole or fits_every_sample(cfg.noise_std, fit.rank, n)
     settle = None
     if whole and not consistent and cfg.optimizer != "adam" and not cfg.shuffle:
         settle = FixedPoint(data.X, data.y, cfg.batch_size, cfg.momentum if cfg.optimizer == "momentum" else None,

@@ -119,7 +119,7 @@ def settle_points(cfg: RunConfig, data: Dataset) -> np.ndarray | None:
         return None
     w0 = start_weights(cfg, d)
     fit = fit_data(data.X, data.y, w0, centred=cfg.standardize)
-    if fits_every_sample(data.X, data.y, fit.w_ls):
+    if fits_every_sample(cfg.noise_std, fit.rank, n):
         return None
     mom = cfg.momentum if cfg.optimizer == "momentum" else None
     w = FixedPoint(data.X, data.y, cfg.batch_size, mom, w0, fit.basis).at(final_lrs(cfg))

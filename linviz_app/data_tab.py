@@ -11,7 +11,8 @@ import numpy as np
 import streamlit as st
 
 from linviz import RunConfig, make_dataset
-from linviz.fit import FIT_RTOL, least_squares, start_weights
+from linviz.analysis_cost import spectrum_rows
+from linviz.fit import centred, fit_data, fits_every_sample, start_weights
 from linviz.samples import MAX_POINTS, predict, rms_residual, select
 from linviz.text import fmt_number
 from linviz_app.charts import MAX_LINES, PALETTE
@@ -123,14 +124,17 @@ def _noise_note(cfg: RunConfig, data, live: LiveRun, run: int) -> str:
     """Noisy targets: whether some weights still fit every sample; else the residual floor of the best weights
     (least squares) and, after a run, of where training at its lr settles (linviz/fixed_point.py)."""
     std = fmt_number(cfg.noise_std)
-    ls = least_squares(data)
-    if ls is None:
+    n, d = data.X.shape
+    if spectrum_rows(n, d) < n:  # too large to solve: no floor to state
         return t("tabs.data.note_noise", std=std, floor="")
+    fit = fit_data(data.X, data.y, centred=centred(data))
+    if fits_every_sample(cfg.noise_std, fit.rank, n):  # 3 samples, 4 weights: some weights fit even noisy targets
+        return t("tabs.data.note_noise_fits", std=std)
+    ls = data.to_original(fit.w_ls)
     shown = select(data)
     floor = rms_residual(data, shown, ls)
-    size = float(np.sqrt(np.mean(np.square(shown.y[~shown.test])))) if (~shown.test).any() else 0.0
-    if floor is None or floor <= FIT_RTOL * size:  # 3 samples, 4 weights: some weights fit even noisy targets
-        return t("tabs.data.note_noise_fits", std=std)
+    if floor is None:
+        return t("tabs.data.note_noise", std=std, floor="")
     settle = None if live.history is None or live.best is None else np.asarray(live.best, np.float64)
     if settle is not None and settle.ndim == 2:
         settle = settle[run] if run < len(settle) else None

@@ -3,6 +3,8 @@
 Drawn by the sidebar (linviz_app/sidebar.py) under the Learning rate field, from the analysis of the very data
 the run trains on (linviz/analysis.py).
 """
+import itertools
+
 import numpy as np
 import streamlit as st
 
@@ -86,7 +88,7 @@ def band_lrs(lr: float, threshold: float, edges=(), n: int = 150) -> np.ndarray:
     grid = np.geomspace(lo, max(hi, lo), n)
     inner = sorted({float(e) for e in edges if lo < e < hi})
     near = [e * f for e in inner for f in (1 - 1e-6, 1 + 1e-6)]
-    between = [x for a, b in zip(inner, inner[1:]) for x in np.geomspace(a, b, 6)[1:-1]]
+    between = [x for a, b in itertools.pairwise(inner) for x in np.geomspace(a, b, 6)[1:-1]]
     return np.unique(np.concatenate([grid, near, between]))
 
 

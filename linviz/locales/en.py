@@ -242,9 +242,10 @@ STRINGS = {
     # weight, in the raw features' units; "from epoch N on": at epoch N and every epoch after it that the run trains
     "core.preset.tutorial.numbers": ("On this seed's data: within 0.01 of the true weights from epoch {reached} on; "
                                      "the divergence threshold is {threshold}."),
-    "core.preset.tutorial_seven.numbers": ("lr = {lr}, {pct}% of this data's divergence threshold {threshold} (this "
-                                           "seed's 4-weight data: {threshold4}); within 0.01 of the true weights from "
-                                           "epoch {reached} on (4 weights at lr = 1e-5: from epoch {reached4})."),
+    "core.preset.tutorial_seven.numbers": ("lr = {lr}, {pct}% of this data's divergence threshold {threshold} (with 4 "
+                                           "weights, this seed's threshold is {threshold4}); within 0.01 of the true "
+                                           "weights from epoch {reached} on (4 weights at lr = 1e-5: from epoch "
+                                           "{reached4})."),
     "core.preset.too_small.numbers": ("lr = {lr}, 1% of this data's divergence threshold {threshold}: after {epochs} "
                                       "epochs the weights are still up to {error} from the true ones (the aim: 0.01)."),
     "core.preset.first_range": "{pct}% of the divergence threshold {threshold}",
@@ -257,10 +258,10 @@ STRINGS = {
     "core.preset.oscillating.numbers": ("lr = {lr}, {pct}% of this data's divergence threshold {threshold}: in "
                                         "{reversals} of the first {epochs} epochs the weights step back against the "
                                         "epoch before; within 0.01 of the true weights from epoch {reached} on."),
-    "core.preset.oscillating.full_batch": ("On this seed's data one sample per step zig-zags clearly only within 2% "
-                                           "of a diverging lr, so this preset steps on all {n} samples at once: lr = "
-                                           "{lr}, {pct}% of that training's "
-                                           "divergence threshold {threshold}; in {reversals} of the first {epochs} "
+    "core.preset.oscillating.full_batch": ("On this seed's data one sample per step zig-zags clearly only within "
+                                           "{margin}% of a diverging lr, so this preset steps on all {n} samples at "
+                                           "once: lr = {lr}, {pct}% of that training's divergence threshold "
+                                           "{threshold}; in {reversals} of the first {epochs} "
                                            "epochs the weights step back against the epoch before; within 0.01 of the "
                                            "true weights from epoch {reached} on."),
     "core.preset.diverging.numbers": ("lr = {lr}, {factor}x this data's divergence threshold {threshold}: the loss "

@@ -216,8 +216,8 @@ STRINGS = {
     "core.preset.full_batch.title": "全批量（对比逐样本）",
     "core.preset.full_batch.description": "每轮用全部样本只走一步：就是普通的梯度下降",
     "core.preset.tutorial.numbers": "这个随机种子的数据：从第 {reached} 轮起，每个权重与真实值相差都不到 0.01；发散阈值是 {threshold}。",
-    "core.preset.tutorial_seven.numbers": ("学习率 = {lr}，是这组数据发散阈值 {threshold} 的 {pct}%（同一随机种子的 4 个权重的数据："
-                                           "{threshold4}）；从第 {reached} 轮起与真实权重相差不到 0.01（4 个权重、学习率 1e-5："
+    "core.preset.tutorial_seven.numbers": ("学习率 = {lr}，是这组数据发散阈值 {threshold} 的 {pct}%（同一随机种子下 4 个权重时，"
+                                           "阈值为 {threshold4}）；从第 {reached} 轮起与真实权重相差不到 0.01（4 个权重、学习率 1e-5："
                                            "从第 {reached4} 轮起）。"),
     "core.preset.too_small.numbers": ("学习率 = {lr}，是这组数据发散阈值 {threshold} 的 1%：训练 {epochs} 轮后，权重与真实值"
                                       "最多仍相差 {error}（目标是相差不到 0.01）。"),
@@ -225,18 +225,19 @@ STRINGS = {
     "core.preset.later_range": "高于发散阈值 {threshold}，落在训练重新收敛的区间 {lo} 到 {hi} 之内",
     "core.preset.kept": "{where}；离它不到 {margin}% 的学习率就会发散，所以这个预设与它们保持 {margin}% 的距离",
     "core.preset.just_right.numbers": ("学习率 = {lr}：这组数据收敛最快的学习率是 {best}，{where}。从第 {reached} 轮起与真实权重"
-                                       "相差不到 0.01（用原文的 1e-5：从第 {reached1} 轮起）。"),
+                                       "相差不到 0.01（用原文的学习率 1e-5：从第 {reached1} 轮起）。"),
     "core.preset.oscillating.numbers": ("学习率 = {lr}，是这组数据发散阈值 {threshold} 的 {pct}%：前 {epochs} 轮中有 "
                                         "{reversals} 轮，权重的更新方向与上一轮相反；从第 {reached} 轮起与真实权重相差不到 0.01。"),
-    "core.preset.oscillating.full_batch": ("在这个随机种子的数据上，每步一个样本只有在离发散的学习率不到 2% 时才会明显来回振荡，所以这个预设每步用全部 {n} 个样本："
-                                           "学习率 = {lr}，是这种训练方式发散阈值 {threshold} 的 {pct}%；前 {epochs} 轮中有 "
+    "core.preset.oscillating.full_batch": ("在这个随机种子的数据上，每步一个样本只有在离发散的学习率不到 {margin}% 时才会明显来回振荡，"
+                                           "所以这个预设每步用全部 {n} 个样本："
+                                           "学习率 = {lr}，为全批量训练发散阈值 {threshold} 的 {pct}%；前 {epochs} 轮中有 "
                                            "{reversals} 轮，权重的更新方向与上一轮相反；从第 {reached} 轮起与真实权重相差不到 0.01。"),
     "core.preset.diverging.numbers": ("学习率 = {lr}，是这组数据发散阈值 {threshold} 的 {factor} 倍：损失爆炸，训练在第 {epoch} "
                                       "轮判定为发散并停止。"),
     "core.preset.standardised.numbers": ("学习率 = {lr}：标准化后的数据收敛最快的学习率是 {best}，{where}，是原始特征最快学习率"
                                          "（{raw}）的 {ratio} 倍。从第 {reached} 轮起与真实权重相差不到 0.01。"),
-    "core.preset.full_batch.numbers": ("学习率 = {lr}：普通梯度下降在这里最快的学习率是 2/(λ最小 + λ最大) = {best}，超过 "
-                                       "2/λ最大 = {threshold} 就发散。从第 {reached} 轮起与真实权重相差不到 0.01（每步一个样本、"
+    "core.preset.full_batch.numbers": ("学习率 = {lr}：普通梯度下降在这里最快的学习率是 2/(最小特征值 + 最大特征值) = {best}，"
+                                       "超过 2/最大特征值 = {threshold} 就发散。从第 {reached} 轮起与真实权重相差不到 0.01（每步一个样本、"
                                        "用它最快的学习率：从第 {reached1} 轮起）。"),
 
     # --- page: the page's frame: title, sidebar, lr hint, status line, live-run notices, the Training tab and its charts
