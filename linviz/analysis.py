@@ -19,7 +19,7 @@ from .config import RunConfig
 from .data import Dataset, make_dataset
 from .epoch_map import EpochMap, FullBatchMap
 from .fit import Fit, fit_data, fits_every_sample, start_weights
-from .fixed_point import FixedPoint
+from .fixed_point import FixedPoint, affordable, settles
 from .say import Msg
 from .sgd_map import safe_lr, training_map
 from .stability import Regime, regime, search
@@ -121,11 +121,18 @@ class Analysis:
     def settle_note(self, lr: float) -> Msg | None:
         """Where training at lr settles, in words, when the targets are noisy (no weights fit every sample): how
         far from the least-squares fit and from the true weights (max over weights, raw units). None otherwise."""
-        w = None if self.consistent or self.least_squares is None else self.fixed_point(lr)
+        w = self.fixed_point(lr) if self.settles_off else None
         if w is None:
             return None
         gap = lambda v: float(np.max(np.abs(w - np.asarray(v, np.float64))))
-        return Msg("core.analysis.settle", lr=lr, ls=gap(self.least_squares), true=gap(self.cfg.true_weights))
+        fit = self.least_squares if self.determined else self.reachable  # the fit nearest the start, when many fit
+        return Msg("core.analysis.settle", lr=lr, ls=gap(fit), true=gap(self.cfg.true_weights))
+
+    @property
+    def settles_off(self) -> bool:
+        """True when training settles off the least-squares fit, at a point that moves with the lr, and that point is
+        known (noisy targets no weights fit, in-order SGD or momentum with several batches, data small enough)."""
+        return self.settle is not None and not self.consistent
 
     def classify_rho(self, lr: float) -> float:
         """The epoch map's spectral radius at lr (inf where it overflows)."""
@@ -136,7 +143,7 @@ class Analysis:
         lrs = np.atleast_1d(np.asarray(lrs, np.float64))
         if self.reachable is None:
             return None
-        if self.consistent:
+        if self.consistent or self.cfg.batch_size >= self.cfg.n_train:  # full batch: at least squares, any lr
             return np.broadcast_to(self.reachable * self.units, (len(lrs), len(self.units)))
         return None if self.settle is None else self.settle.at(lrs)
 
@@ -169,11 +176,10 @@ def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:
     whole = fit.rows == n
     pos = fit.eigenvalues[d - fit.rank:]
     target = fit.w_reach if whole else np.asarray(cfg.true_weights, np.float64) * data.scale
-    consistent = not whole or fits_every_sample(cfg.noise_std, fit.rank, n)
-    settle = None
-    if whole and not consistent and cfg.optimizer != "adam" and not cfg.shuffle:
-        settle = FixedPoint(data.X, data.y, cfg.batch_size, cfg.momentum if cfg.optimizer == "momentum" else None,
-                            w0, fit.basis)
+    consistent = not whole or fits_every_sample(cfg.noise_std, fit.rank, n, cfg.standardize)
+    settle, mom = None, cfg.momentum if cfg.optimizer == "momentum" else None
+    if whole and not consistent and settles(cfg) and affordable(n, fit.rank, cfg.batch_size, mom is not None):
+        settle = FixedPoint(data.X, data.y, cfg.batch_size, mom, w0, fit.basis)
     common = {"cfg": cfg, "eigenvalues": fit.eigenvalues, "rank": fit.rank, "tol": TOL * float(np.min(data.scale)),
               "least_squares": data.to_original(fit.w_ls) if whole else None,
               "reachable": data.to_original(fit.w_reach) if whole and cfg.optimizer != "adam" else None,
@@ -207,7 +213,7 @@ def _sgd(cfg: RunConfig, X: np.ndarray, fit: Fit, common: dict, facts: tuple, sc
     fb = 2.0 / fit.eigenvalues[-1]  # the full-batch threshold (rank > 0 here): the scan is centred on it
     lo = safe / 8 if np.isfinite(safe) else fb * 1e-3  # the fastest lr can sit at safe / 2 (a projection step)
     found = search(emap, lo, fb * 1e3)
-    intervals = found.intervals
+    intervals = found.intervals if not how else coarse(found.intervals)
     threshold = intervals[0][1] if intervals and intervals[0][0] == 0.0 else float("nan")
     exact = not how and not cfg.shuffle and not found.bounded
     note = how or Msg("core.analysis.crosses" if momentum is None else "core.analysis.crosses_momentum")
@@ -216,7 +222,7 @@ def _sgd(cfg: RunConfig, X: np.ndarray, fit: Fit, common: dict, facts: tuple, sc
     if cfg.shuffle:
         note = Msg("core.analysis.shuffled", note=note)
     if len(intervals) > 1:
-        ranges = listed([Msg("core.analysis.range", lo=a, hi=b) for a, b in intervals])
+        ranges = listed([Msg("core.analysis.range", lo=lo, hi=hi) for lo, hi in map(distinct, intervals)])
         facts += (Msg("core.analysis.ranges", ranges=ranges, threshold=threshold, until=intervals[1][0]),)
     if not np.isfinite(threshold):
         facts += (Msg("core.analysis.no_stable"),)
@@ -238,6 +244,39 @@ def _facts(cfg: RunConfig, fit: Fit, n: int, whole: bool) -> tuple:
         adam = Msg("core.analysis.not_adam") if cfg.optimizer == "adam" else ""
         out.append(Msg("core.analysis.rank", rank=fit.rank, d=d, why=why, adam=adam))
     return tuple(out)
+
+
+ESTIMATE_RTOL = 0.05  # an estimated map (a prefix of the data) tells nothing narrower than this relative width
+
+
+def coarse(intervals: list, rel: float = ESTIMATE_RTOL) -> list:
+    """Stable ranges of an estimate without the detail it cannot vouch for: gaps narrower than `rel` (relative lr)
+    closed, then ranges narrower than it (other than the first) dropped.
+
+    >>> coarse([(0.0, 6.86e-5), (6.9166e-5, 6.9169e-5)])
+    [(0.0, 6.9169e-05)]
+    """
+    out = []
+    for lo, hi in intervals:
+        if out and lo <= out[-1][1] * (1 + rel):
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return [iv for i, iv in enumerate(out) if i == 0 or iv[1] > iv[0] * (1 + rel)]
+
+
+def distinct(interval) -> tuple[str, str]:
+    """A range's ends to three significant digits, or as many more as it takes for them to differ.
+
+    >>> distinct((6.9166e-5, 6.9169e-5)), distinct((0.0, 9.12e-5))
+    (('6.9166e-05', '6.9169e-05'), ('0', '9.12e-05'))
+    """
+    lo, hi = interval
+    for digits in range(3, 17):
+        a, b = f"{lo:.{digits}g}", f"{hi:.{digits}g}"
+        if a != b:
+            return a, b
+    return a, b
 
 
 def too_few(n: int, d: int) -> Msg:

@@ -44,7 +44,7 @@ def _threshold(a: Analysis) -> list[str]:
 def _table(cfg: RunConfig, a: Analysis) -> list[str]:
     finite = bool(np.isfinite(a.threshold) and a.threshold > 0)
     lrs = tuple(cfg.lrs) + (tuple(m * a.threshold for m in LADDER) if finite else ())
-    to = ("of where it settles" if not a.consistent else "of the weights" if a.determined
+    to = ("of where it settles" if a.settles_off else "of the weights" if a.determined
           else "of the fit training reaches")
     lines = [f"{'lr':>12} {'x threshold':>12}  {'regime':<26} epochs to within {TOL:g} {to}"]
     for lr, r in zip(lrs, a.classify_many(lrs)):

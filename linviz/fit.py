@@ -16,7 +16,8 @@ from .data import Dataset, make_dataset
 from .model import initial_weights
 
 RANK_TOL = 1e-14      # large data: eigenvalues of the Gram below this x the largest count as zero (they are good
-                      # to ~1e-16 of the largest: integer features' Gram is exact, centred ones are centred again)
+                      # to ~1e-16 of the largest; centred features are centred again, so their rounding is no
+                      # direction). Features near 1e6 in tens of thousands of samples lose the Gram's exactness.
 SVD_TOL = 1e-12       # small data: singular values of X itself below this x the largest count as zero
 
 
@@ -107,12 +108,13 @@ def _fit_svd(X: np.ndarray, y: np.ndarray, w0: np.ndarray, centred: bool) -> Fit
     return Fit(2.0 / n * ev, rank, n, basis, w_ls, w_reach)
 
 
-def fits_every_sample(noise_std: float, rank: int, n: int) -> bool:
+def fits_every_sample(noise_std: float, rank: int, n: int, centred: bool = False) -> bool:
     """Whether some weights fit every one of the n training samples: the targets carry no noise (y = X w*, up to
     float32 rounding), or the samples span as many directions as there are samples (rank = n: 3 samples, 4
-    weights), so any targets can be fit. Then training at any stable lr settles at a fit. Decided by structure, not
-    by the residual's size, which float32 rounding of large targets (features near 1e5) can swamp."""
-    return noise_std <= 0 or rank >= n
+    weights; with centred features and targets, rank = n - 1, since centring takes one from both), so any targets
+    can be fit. Then training at any stable lr settles at a fit. Decided by structure, not by the residual's size,
+    which float32 rounding of large targets (features near 1e5) can swamp."""
+    return noise_std <= 0 or rank >= n - (1 if centred and n > 1 else 0)
 
 
 def centred(data: Dataset) -> bool:

@@ -17,11 +17,28 @@ from .config import RunConfig
 from .data import Dataset
 from .fit import fit_data, fits_every_sample, start_weights
 
-WORK = 3e8  # multiply-adds at most for the fixed points of one call (all its lrs): beyond it, unknown (None)
+WORK = 3e8       # multiply-adds at most for the fixed points of one call (all its lrs): beyond it, unknown (None)
+PER_BATCH = 3e4  # a batch's step costs ~10 us of Python besides its arithmetic: counted as this many multiply-adds
+MAX_CELLS = 2e6  # float64 values of the span coordinates Z it may keep (16 MB): beyond it, unknown
+
+
+class SettlePoint(np.ndarray):
+    """Weights where training settles, marked as such (report.outcome names them "where SGD at this lr settles")."""
+
+
+def cost(n: int, s: int, batch: int, momentum: bool, n_lrs: int = 1) -> float:
+    """Multiply-adds (PER_BATCH for each batch's Python) FixedPoint.at spends on n_lrs lrs: n samples of rank s."""
+    e = (2 * s if momentum else s) + 1
+    return n * s * s + -(-n // batch) * (n_lrs * e**3 + PER_BATCH)
+
+
+def affordable(n: int, s: int, batch: int, momentum: bool) -> bool:
+    """Whether one lr's fixed point fits WORK and its coordinates MAX_CELLS (check before building a FixedPoint)."""
+    return cost(n, s, batch, momentum) <= WORK and n * s <= MAX_CELLS
 
 
 class FixedPoint:
-    """The fixed point of the in-order epoch map of (X, y) for any lr, in model units."""
+    """The fixed point of the in-order epoch map of (X, y) for any lr, in model units (results kept per lr)."""
 
     def __init__(self, X: np.ndarray, y: np.ndarray, batch: int, momentum: float | None, w0: np.ndarray,
                  basis: np.ndarray | None):
@@ -32,19 +49,23 @@ class FixedPoint:
         self.y = np.asarray(y, np.float64)
         self.batch, self.momentum, self.basis = batch, momentum, basis
         self.outside = np.zeros(X64.shape[1]) if basis is None else w0 - basis @ (basis.T @ w0)
-
-    def cost(self, n_lrs: int) -> float:
-        n, s = self.Z.shape
-        e = (2 * s if self.momentum is not None else s) + 1
-        return n * s * s + -(-n // self.batch) * n_lrs * e**3
+        self.known: dict[float, np.ndarray] = {}
 
     def at(self, lrs) -> np.ndarray | None:
         """(L, D) fixed points for the lrs (a row of nan where I - M is singular), or None when too costly."""
         lrs = np.atleast_1d(np.asarray(lrs, np.float64))
-        if self.cost(len(lrs)) > WORK:
-            return None
-        theta = self._plain(lrs) if self.momentum is None else self._momentum(lrs)
-        return self.outside + (theta if self.basis is None else theta @ self.basis.T)
+        new = np.array(sorted({float(v) for v in lrs} - set(self.known)))
+        if len(new):
+            n, s = self.Z.shape
+            if cost(n, s, self.batch, self.momentum is not None, len(new)) > WORK:
+                return None
+            theta = self._plain(new) if self.momentum is None else self._momentum(new)
+            w = self.outside + (theta if self.basis is None else theta @ self.basis.T)
+            if len(self.known) < 4096:
+                self.known.update(zip(new.tolist(), w))
+            else:
+                return np.array([dict(zip(new.tolist(), w)).get(float(v), self.known.get(float(v))) for v in lrs])
+        return np.array([self.known[float(v)] for v in lrs])
 
     def _steps(self):
         """(G, g) for each batch in order: the gradient of its loss is G theta - g."""
@@ -119,8 +140,10 @@ def settle_points(cfg: RunConfig, data: Dataset) -> np.ndarray | None:
         return None
     w0 = start_weights(cfg, d)
     fit = fit_data(data.X, data.y, w0, centred=cfg.standardize)
-    if fits_every_sample(cfg.noise_std, fit.rank, n):
-        return None
     mom = cfg.momentum if cfg.optimizer == "momentum" else None
+    if fits_every_sample(cfg.noise_std, fit.rank, n, cfg.standardize):
+        return None
+    if not affordable(n, fit.rank, cfg.batch_size, mom is not None):
+        return None
     w = FixedPoint(data.X, data.y, cfg.batch_size, mom, w0, fit.basis).at(final_lrs(cfg))
-    return None if w is None else data.to_original(w)
+    return None if w is None else data.to_original(w).view(SettlePoint)

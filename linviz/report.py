@@ -7,8 +7,8 @@ import numpy as np
 from .analysis import TOL, too_few
 from .config import RunConfig
 from .data import Dataset
-from .fit import least_squares, reachable_solution
-from .fixed_point import settle_points, settles
+from .fit import least_squares, reachable_solution, start_weights
+from .fixed_point import SettlePoint, settle_points
 from .history import COLUMNS, History
 from .query import to_query
 from .say import Msg
@@ -69,10 +69,13 @@ def outcome(cfg: RunConfig, state: TrainState, running: bool = False, best=None,
         return "initial", Msg("core.outcome.initial")
     if err < CONVERGED_TOL:
         return "converged", Msg("core.outcome.converged", err=err)
+    away = _moving_away(cfg, s, best if best is not None else reachable)
+    if away is not None:
+        return "not-converged", Msg("core.outcome.diverging_slowly", err=away[0], start=away[1], lr=fmt_number(s.lr))
     if reachable is not None:
         return _underdetermined(cfg, s, err, np.asarray(reachable))
     fit = None if best is None else float(np.max(np.abs(s.weights - best)))
-    at = "settle" if settles(cfg) else "noisy"  # best is where this lr settles, or the least-squares fit
+    at = "settle" if isinstance(best, SettlePoint) else "noisy"  # where this lr settles, or the least-squares fit
     if fit is not None and fit < CONVERGED_TOL:
         return "converged", Msg(f"core.outcome.converged_{at}", fit=fit, err=err)
     if fit is not None:
@@ -80,11 +83,23 @@ def outcome(cfg: RunConfig, state: TrainState, running: bool = False, best=None,
     return "not-converged", Msg("core.outcome.not_converged", err=err)
 
 
+def _moving_away(cfg: RunConfig, s: RunState, target) -> tuple[float, float] | None:
+    """(distance now, at the start) from where training should end, when it is now further than at the start: an
+    lr just above the divergence threshold grows the error too slowly for the engine's 1e10-fold loss rule to stop
+    it. None otherwise, or for standardised features (whose raw-unit start needs the data's scale)."""
+    if cfg.standardize:
+        return None
+    goal = np.asarray(cfg.true_weights, np.float64) if target is None else np.asarray(target, np.float64)
+    now = float(np.max(np.abs(s.weights - goal)))
+    start = float(np.max(np.abs(start_weights(cfg, cfg.n_weights) - goal)))
+    return (now, start) if now > 2 * start else None
+
+
 def _row(v, r: int):
     """A target for run r: v itself, or its row r when it holds one per run (a sweep's fixed points)."""
     if v is None:
         return None
-    v = np.asarray(v, np.float64)
+    v = np.asanyarray(v)
     return v[r] if v.ndim == 2 else v
 
 
@@ -136,7 +151,7 @@ def history_csv(h: History) -> str:
     return out.getvalue()
 
 
-def result_json(cfg: RunConfig, s: TrainState | None) -> str:
+def result_json(cfg: RunConfig, s: TrainState | None, best=None, reachable=None) -> str:
     """The settings (as URL parameters) and the result of a single run, for a lecture's notes or a bug report.
 
     diverged_epoch is null while the run has not diverged (as in sweep_json and the CLI's --json). epoch is how far
@@ -148,6 +163,7 @@ def result_json(cfg: RunConfig, s: TrainState | None) -> str:
         last = last_finite_epoch(one)  # 0 for a run that blew up in its first epoch: no step's loss to show
         result = {"epoch": one.epoch, "last_finite_epoch": last, "weights": one.weights.tolist(),
                   "loss": one.loss, "last_loss": one.last_loss if last else None, "test_loss": one.test_loss, "diverged": one.diverged,
-                  "diverged_epoch": one.diverged_epoch, "elapsed_s": one.elapsed, "kind": outcome(cfg, s)[0]}
+                  "diverged_epoch": one.diverged_epoch, "elapsed_s": one.elapsed,
+                  "kind": outcome(cfg, s, best=best, reachable=reachable)[0]}
     return json.dumps({"settings": to_query(cfg, full=True), "true_weights": list(cfg.true_weights),
                        "result": result}, indent=2)

@@ -169,7 +169,8 @@ def _golden(emap, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 def _fastest(emap, x: np.ndarray, f: np.ndarray) -> float:
     """The lr of smallest log rho: golden-section search around every local minimum of the refined grid (a cusp
-    where two eigenvalues trade places lies between the neighbours of the grid point nearest it), the best kept."""
+    where two eigenvalues trade places lies between the neighbours of the grid point nearest it), the best kept;
+    of lrs within BEST_GAIN of the best, the smallest."""
     ok = f < 0
     if not ok.any():
         return float("nan")
@@ -178,7 +179,9 @@ def _fastest(emap, x: np.ndarray, f: np.ndarray) -> float:
     k = k[np.argsort(f[k])][:MINIMA]
     xb, fb = _golden(emap, x[np.maximum(k - 1, 0)], x[np.minimum(k + 1, len(x) - 1)])
     xs, fs = np.concatenate([x[k], xb]), np.concatenate([f[k], fb])
-    return float(np.exp(xs[np.argmin(fs)]))
+    low = fs.min()  # momentum's plateau of equal rho: many lrs tie (-inf: an lr that solves in one epoch)
+    tied = fs <= low + BEST_GAIN * abs(low) if np.isfinite(low) else fs == low
+    return float(np.exp(xs[tied].min()))  # the smallest of them: furthest from the divergence above it
 
 
 def search(emap, lo: float, hi: float, n: int = GRID) -> Search:

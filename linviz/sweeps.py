@@ -73,11 +73,11 @@ def sweep_csv(h: History) -> str:
     return out.getvalue()
 
 
-def sweep_json(cfg: RunConfig, s: TrainState | None, best=None) -> str:
+def sweep_json(cfg: RunConfig, s: TrainState | None, best=None, reachable=None) -> str:
     """The settings (as URL parameters) and each run's result."""
     result = None
     if s is not None:
-        kinds = run_kinds(cfg, s, best)
+        kinds = run_kinds(cfg, s, best, reachable)
         runs = []
         for r, lr in enumerate(cfg.lrs):
             one = s.run(r)

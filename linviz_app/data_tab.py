@@ -136,6 +136,8 @@ def _noise_note(cfg: RunConfig, data, live: LiveRun, run: int) -> str:
     if floor is None:
         return t("tabs.data.note_noise", std=std, floor="")
     settle = None if live.history is None or live.best is None else np.asarray(live.best, np.float64)
+    if settle is not None and live.state.run(run if live.cfg.is_sweep else 0).diverged:
+        settle = None  # a run that diverged settles nowhere
     if settle is not None and settle.ndim == 2:
         settle = settle[run] if run < len(settle) else None
     there = rms_residual(data, shown, settle) if settle is not None else None

@@ -248,6 +248,8 @@ class LiveRun:
             with self.lock:
                 self.trainer.set_lr(cfg.lr)
                 self.cfg = self.source = self.trainer.cfg
+            # with label noise where training settles moves with the lr: judge against the new lr's point
+            self.best, self.reachable = outcome_targets(self.cfg, self.trainer.data)
             self.notice = Msg("page.live.lrs_changed" if cfg.is_sweep else "page.live.lr_changed",
                               label=BY_ATTR["lr"].label, lrs=lr_text(cfg),
                               epoch=self.trainer.epoch + (2 if self.trainer.in_epoch else 1))  # an epoch keeps its lr

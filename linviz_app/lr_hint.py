@@ -22,9 +22,9 @@ from linviz_app.widgets import KEY
 SMALLEST = float(np.nextafter(0.0, 1.0))  # 5e-324, the smallest positive float (subnormal)
 
 
-def use_lr(lr: float) -> None:
-    """The fastest-lr button's callback: put `lr`, as a lecturer would say it, in the lr field."""
-    st.session_state[KEY["lr"]] = short_number(lr)
+def use_lr(lr: str) -> None:
+    """The fastest-lr button's callback: put `lr`, as typed_lr writes it, in the lr field."""
+    st.session_state[KEY["lr"]] = lr
 
 
 def lr_hint_ui(cfg: RunConfig | None) -> None:
@@ -38,7 +38,7 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
         return
     r = a.classify(cfg.lr)
     # many weights fit: no epochs reach the true ones, only the fit training reaches
-    to = Msg("page.hint.to_settle" if not a.consistent else "page.hint.to_true" if a.determined else "page.hint.to_fit")
+    to = Msg("page.hint.to_settle" if a.settles_off else "page.hint.to_true" if a.determined else "page.hint.to_fit")
     epochs = _epochs_text(r.epochs, to) if r.kind != "diverges" else ""
     finite = np.isfinite(a.threshold)
     nums = {"ratio": ratio_text(cfg.lr / a.threshold), "threshold": short_number(a.threshold)} if finite else {}
@@ -52,7 +52,8 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
         st.plotly_chart(lr_band_figure(lrs, kinds, cfg.lr, a.threshold), key="lr_band",
                         config={"displayModeBar": False})
         if np.isfinite(a.best_lr) and a.exact:
-            st.button(t("page.hint.use_fastest", lr=short_number(a.best_lr)), on_click=use_lr, args=(a.best_lr,),
+            typed = typed_lr(a)
+            st.button(t("page.hint.use_fastest", lr=typed), on_click=use_lr, args=(typed,),
                       key="btn_fastest_lr", use_container_width=True)
     else:
         note = tr(a.note)
@@ -61,6 +62,16 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
     notes = (*a.notes, *([settle] if settle is not None else ()))
     if notes:  # rank (many weights fit the samples), several stable ranges, estimates, where training settles
         st.caption(t("page.hint.notes_sep").join(tr(n) for n in notes))
+
+
+def typed_lr(a) -> str:
+    """The fastest lr as the button types it: two significant digits, or more where rounding would leave its
+    stable range (a narrow one, or one ending just above it)."""
+    for digits in (2, 3, 4, 6):
+        text = fmt_number(float(f"{a.best_lr:.{digits}g}"))
+        if a.classify(float(text)).kind != "diverges":
+            return text
+    return fmt_number(a.best_lr)
 
 
 def ratio_text(x: float) -> str:

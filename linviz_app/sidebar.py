@@ -68,7 +68,10 @@ def preset_ui() -> None:
     name = st.session_state.get("preset")
     if name in PRESETS:
         st.sidebar.caption(tr(preset_description(name)))
-        st.sidebar.caption(tr(preset_numbers(name, st.session_state.get("preset_seed", 0))))
+        seed = st.session_state.get("preset_seed", 0)
+        made = preset(name, seed)  # its numbers hold only while every field still holds the preset's value
+        if all(st.session_state.get(KEY[f.attr]) == widget_value(made, f.attr) for f in FIELDS):
+            st.sidebar.caption(tr(preset_numbers(name, seed)))
 
 
 def run_footer_ui(live: LiveRun) -> None:
@@ -96,4 +99,6 @@ def _csv(live: LiveRun) -> str:
 
 
 def _json(live: LiveRun) -> str:
-    return sweep_json(live.cfg, live.state, live.best) if live.cfg.is_sweep else result_json(live.cfg, live.state)
+    if live.cfg.is_sweep:  # judged against the same targets as the status line (report.outcome_targets)
+        return sweep_json(live.cfg, live.state, live.best, live.reachable)
+    return result_json(live.cfg, live.state, live.best, live.reachable)

@@ -127,11 +127,13 @@ STRINGS = {
     "core.outcome.near_noisy": ("Near, not at, the best fit of the noisy data: max distance {fit:.3g} ({err:.3g} from "
                                 "the true weights). With noisy labels, small batches keep hopping around it: a "
                                 "decaying schedule or a bigger batch settles it"),
-    "core.outcome.converged_settle": ("Converged to where SGD at this lr settles (max distance {fit:.2g}): the label "
-                                      "noise, and an offset that grows with the lr, keep it {err:.3g} from the true "
-                                      "weights"),
+    "core.outcome.converged_settle": ("Converged to where SGD at this lr settles (max distance {fit:.2g}): with noisy "
+                                      "labels that is {err:.3g} from the true weights"),
     "core.outcome.near_settle": ("Not yet where SGD at this lr settles: max distance {fit:.3g} ({err:.3g} from the "
                                  "true weights). More epochs, or a larger lr?"),
+    "core.outcome.diverging_slowly": ("Moving away: max |w - w*| = {err:.3g}, up from {start:.3g} at the start, so "
+                                      "lr {lr} looks to diverge, too slowly for its loss to grow the 1e10-fold that "
+                                      "stops a run. Try a smaller learning rate"),
     "core.outcome.not_converged": "Not converged yet: max |w - w*| = {err:.3g} (more epochs, or a larger lr?)",
     "core.outcome.fits": ("Fits the samples (max distance {fit:.2g} from the fit nearest the start), but {why}: many "
                           "weights fit them equally well, and this one is {err:.3g} from the true weights{more}"),
@@ -183,11 +185,11 @@ STRINGS = {
                                        "located to 1e-9 of the lr"),
     "core.analysis.bounded": ("{note}; the search for narrow windows of other behaviour ran out of its budget of lrs, "
                               "so one may have been missed"),
-    "core.analysis.settle": ("At lr = {lr:.3g} training settles {ls:.2g} from the least-squares fit (per-sample SGD's "
-                             "own offset at this lr: it grows with the lr) and {true:.2g} from the true weights (the "
-                             "noise in the targets); epoch counts are to where it settles."),
+    "core.analysis.settle": ("At lr = {lr:.3g} training settles {ls:.2g} from the least-squares fit (SGD's own offset, "
+                             "which depends on the lr) and {true:.2g} from the true weights; epoch counts are to where "
+                             "it settles."),
     "core.analysis.shuffled": "{note} (for one fixed order: an estimate, since shuffling changes the order every epoch)",
-    "core.analysis.range": "{lo:.3g} to {hi:.3g}",
+    "core.analysis.range": "{lo} to {hi}",
     "core.analysis.ranges": ("Stable in several separate ranges: {ranges}; the lrs between them diverge, so 'diverges "
                              "above {threshold:.3g}' holds only up to {until:.3g}."),
     "core.analysis.no_stable": "No lr converged on the scanned grid: the threshold is unknown.",
@@ -258,9 +260,9 @@ STRINGS = {
     "core.preset.oscillating.numbers": ("lr = {lr}, {pct}% of this data's divergence threshold {threshold}: in "
                                         "{reversals} of the first {epochs} epochs the weights step back against the "
                                         "epoch before; within 0.01 of the true weights from epoch {reached} on."),
-    "core.preset.oscillating.full_batch": ("On this seed's data one sample per step zig-zags clearly only within "
-                                           "{margin}% of a diverging lr, so this preset steps on all {n} samples at "
-                                           "once: lr = {lr}, {pct}% of that training's divergence threshold "
+    "core.preset.oscillating.full_batch": ("On this seed's data one sample per step zig-zags clearly at no lr kept "
+                                           "{margin}% clear of diverging ones, so this preset steps on all {n} samples "
+                                           "at once: lr = {lr}, {pct}% of that training's divergence threshold "
                                            "{threshold}; in {reversals} of the first {epochs} "
                                            "epochs the weights step back against the epoch before; within 0.01 of the "
                                            "true weights from epoch {reached} on."),
@@ -443,8 +445,7 @@ STRINGS = {
     "tabs.data.note_noise": "The targets carry noise (std {std}): no weights fit every sample{floor}, so the points "
                             "settle around the diagonal, not on it.",
     "tabs.data.note_floor": " (the best possible weights, least squares, leave residuals of about {best}{settle})",
-    "tabs.data.note_settle": ("; at this lr per-sample SGD settles a little off them, where the residuals are about "
-                              "{there}"),
+    "tabs.data.note_settle": "; at this lr SGD settles off them, where the residuals are about {there}",
     "tabs.data.note_noise_fits": ("The targets carry noise (std {std}), yet some weights fit every sample exactly (too "
                                   "few samples to expose it), so the points can reach the diagonal."),
     # Data charts (linviz_app/data_charts.py)

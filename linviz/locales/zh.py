@@ -124,9 +124,11 @@ STRINGS = {
     "core.outcome.near_noisy": ("接近但尚未到达含噪声数据的最佳拟合：最大距离 {fit:.3g}（与真实权重相差 {err:.3g}）。"
                                 "标签有噪声时，小批量训练会一直在最佳拟合附近来回跳动：使用衰减的学习率调度或更大的"
                                 "批大小可以让它稳定下来"),
-    "core.outcome.converged_settle": ("已收敛到 SGD 在这个学习率下停留的位置（最大距离 {fit:.2g}）：标签噪声，"
-                                      "加上随学习率增大的偏移，使它离真实权重 {err:.3g}"),
+    "core.outcome.converged_settle": ("已收敛到 SGD 在这个学习率下停留的位置（最大距离 {fit:.2g}）：标签带噪声，"
+                                      "这个位置与真实权重仍相差 {err:.3g}"),
     "core.outcome.near_settle": "还没到 SGD 在这个学习率下停留的位置：最大距离 {fit:.3g}（离真实权重 {err:.3g}）。多训练几轮，或者用大一点的学习率？",
+    "core.outcome.diverging_slowly": ("正在远离目标：max |w - w*| = {err:.3g}，比开始时的 {start:.3g} 还大，看来学习率 "
+                                      "{lr} 会发散，只是太慢，损失还没有增长到让训练停止的 1e10 倍。请试试更小的学习率"),
     "core.outcome.not_converged": "尚未收敛：max |w - w*| = {err:.3g}（增加训练轮数，或者增大学习率？）",
     "core.outcome.fits": ("已拟合这些样本（与离起点最近的拟合解最大距离 {fit:.2g}），但{why}：许多组权重都能同样好地"
                           "拟合它们，当前这组与真实权重相差 {err:.3g}{more}"),
@@ -168,13 +170,13 @@ STRINGS = {
     # analysis.py, sgd_map.py
     "core.analysis.all_zero": "训练特征全为 0，所以梯度处处为 0：无论学习率取多少，训练都不会改变权重",
     "core.analysis.adam": "Adam 用它自己的滑动平均重新缩放每一步，所以无法从数据推出学习率阈值：每一步让权重大约改变 lr 这么多。这里的判断基于全批量的特征值谱，只是粗略估计。",
-    "core.analysis.crosses": "按样本顺序训练一轮的线性映射（轮映射），其谱半径在那里越过 1，位置精确到学习率的 1e-9",
-    "core.analysis.crosses_momentum": "带动量、按样本顺序训练一轮的线性映射（轮映射），其谱半径在那里越过 1，位置精确到学习率的 1e-9",
-    "core.analysis.bounded": "{note}；搜索其他行为的窄窗口时用完了可评估的学习率数量，可能漏掉了某个窄窗口",
-    "core.analysis.settle": ("学习率为 {lr:.3g} 时，训练停在离最小二乘解 {ls:.2g}（这是逐样本 SGD 在这个学习率下自身的偏移，"
-                             "学习率越大偏移越大）、离真实权重 {true:.2g}（来自目标值里的噪声）的地方；轮数都按到达这个位置来计。"),
+    "core.analysis.crosses": "按样本顺序训练一轮的线性映射（轮映射），其谱半径在那里越过 1，位置的相对误差在 1e-9 以内",
+    "core.analysis.crosses_momentum": "带动量、按样本顺序训练一轮的线性映射（轮映射），其谱半径在那里越过 1，位置的相对误差在 1e-9 以内",
+    "core.analysis.bounded": "{note}；搜索表现不同的狭窄学习率区间时用完了可评估的学习率预算，可能漏掉了某个区间",
+    "core.analysis.settle": ("学习率为 {lr:.3g} 时，训练停在离最小二乘解 {ls:.2g}（这是 SGD 自身的偏移，随学习率而变）、"
+                             "离真实权重 {true:.2g} 的地方；轮数都按到达这个位置来计。"),
     "core.analysis.shuffled": "{note}（按某一个固定顺序计算：只是估计，因为打乱会让每轮的顺序都不同）",
-    "core.analysis.range": "{lo:.3g} 到 {hi:.3g}",
+    "core.analysis.range": "{lo} 到 {hi}",
     "core.analysis.ranges": ("在几个互不相连的区间内都稳定：{ranges}；区间之间的学习率会发散，所以“学习率高于 "
                              "{threshold:.3g} 就发散”只在 {until:.3g} 以下成立。"),
     "core.analysis.no_stable": "在扫描的网格上没有任何学习率收敛：阈值未知。",
@@ -228,7 +230,7 @@ STRINGS = {
                                        "相差不到 0.01（用原文的学习率 1e-5：从第 {reached1} 轮起）。"),
     "core.preset.oscillating.numbers": ("学习率 = {lr}，是这组数据发散阈值 {threshold} 的 {pct}%：前 {epochs} 轮中有 "
                                         "{reversals} 轮，权重的更新方向与上一轮相反；从第 {reached} 轮起与真实权重相差不到 0.01。"),
-    "core.preset.oscillating.full_batch": ("在这个随机种子的数据上，每步一个样本只有在离发散的学习率不到 {margin}% 时才会明显来回振荡，"
+    "core.preset.oscillating.full_batch": ("在这个随机种子的数据上，每步一个样本时，只要学习率与会发散的学习率保持 {margin}% 的距离，就看不到明显的来回振荡，"
                                            "所以这个预设每步用全部 {n} 个样本："
                                            "学习率 = {lr}，为全批量训练发散阈值 {threshold} 的 {pct}%；前 {epochs} 轮中有 "
                                            "{reversals} 轮，权重的更新方向与上一轮相反；从第 {reached} 轮起与真实权重相差不到 0.01。"),
@@ -391,7 +393,7 @@ STRINGS = {
     "tabs.data.note_noise": "目标值带有噪声（标准差 {std}）：没有哪组权重能拟合所有样本{floor}，"
                             "所以这些点最终分布在对角线附近，而不是正好落在对角线上。",
     "tabs.data.note_floor": "（即使是最优的权重，即最小二乘解，残差也约为 {best}{settle}）",
-    "tabs.data.note_settle": "；在这个学习率下，逐样本 SGD 停在离它稍远的地方，那里的残差约为 {there}",
+    "tabs.data.note_settle": "；在这个学习率下，SGD 停在离它有一段距离的地方，那里的残差约为 {there}",
     "tabs.data.note_noise_fits": "目标值带有噪声（标准差 {std}），但样本太少，仍有一组权重能精确拟合每个样本，所以这些点可以落到对角线上。",
     # 数据图表（linviz_app/data_charts.py）
     "tabs.data.parity_default": "预测值与目标值对比",
