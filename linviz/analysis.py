@@ -19,10 +19,10 @@ from .config import RunConfig
 from .data import Dataset, make_dataset
 from .epoch_map import EpochMap, FullBatchMap
 from .fit import Fit, fit_data, fits_every_sample, start_weights
-from .fixed_point import FixedPoint, affordable, settles
+from .fixed_point import MEASURE_EPOCHS, FixedPoint, affordable, epochs_within, measurable, settles
 from .say import Msg
 from .sgd_map import safe_lr, training_map
-from .stability import Regime, regime, search
+from .stability import DIVERGES, OSCILLATES, SMOOTH, TOO_SLOW, VISIBLE, Regime, regime, search
 
 TOL = 1e-2  # "reached the weights": within 0.01, as the tutorial's result is (raw features' units)
 LADDER = (0.1, 0.3, 0.6, 0.9, 1.05, 1.5)  # multiples of the divergence threshold worth comparing
@@ -59,6 +59,9 @@ class Analysis:
     settle: FixedPoint | None = field(default=None, repr=False, compare=False)  # where a stable lr settles
     units: np.ndarray = field(default=None, repr=False, compare=False)  # model weight / raw weight (data.scale)
     w0: np.ndarray = field(default=None, repr=False, compare=False)     # the initial weights, model units
+    xy: tuple | None = field(default=None, repr=False, compare=False)   # (X, y) the model sees, for `measure`: small
+                                                                        # in-order data only (MEASURE_CELLS)
+    _measured: dict = field(default_factory=dict, repr=False, compare=False)  # lr -> epochs `measure` counted
 
     @property
     def determined(self) -> bool:
@@ -94,8 +97,31 @@ class Analysis:
         return self.epoch_map.spectrum(np.atleast_1d(np.asarray(lrs, np.float64)))
 
     def classify(self, lr: float) -> Regime:
-        """too slow / converges smoothly / oscillates but converges / diverges, with the epochs to `tol`."""
+        """too slow / converges smoothly / oscillates but converges / diverges, with the epochs to `tol` (estimated
+        from the spectral radius: the asymptotic rate; `measure` counts them)."""
         return self.classify_many([lr])[0]
+
+    def measure(self, lr: float) -> Regime:
+        """classify, with the epochs counted by iterating the exact epoch map from the initial weights (fixed_point.
+        epochs_within): the epoch from which every weight stays within TOL of where lr settles, as the page's status
+        judges a run. Falls back to classify's estimate where the data is too large, the order shuffled, or Adam."""
+        r = self.classify(lr)
+        w = self._fixed_model([lr]) if r.kind != DIVERGES and self.xy is not None else None
+        if w is None or not np.all(np.isfinite(w[0])):
+            return r
+        key = float(lr)
+        if key not in self._measured:
+            X, y = self.xy
+            mom = self.cfg.momentum if self.cfg.optimizer == "momentum" else None
+            self._measured[key] = epochs_within(X, y, self.cfg.batch_size, key, mom, self.w0, w[0] / self.units,
+                                                self.units, TOL)
+        n = self._measured[key]
+        if n is None:  # not there within MEASURE_EPOCHS: the estimate (beyond any run's budget) stands
+            return Regime(TOO_SLOW, r.rho, max(r.epochs, float(MEASURE_EPOCHS)))
+        kind = TOO_SLOW if n > self.cfg.epochs else SMOOTH if r.kind == TOO_SLOW else r.kind
+        if kind == OSCILLATES and n < VISIBLE:
+            kind = SMOOTH
+        return Regime(kind, r.rho, float(n))
 
     def dominant(self, lrs) -> np.ndarray:
         """The epoch map's eigenvalue of largest modulus for each lr (complex): its size is the factor the
@@ -184,7 +210,9 @@ def analyze(cfg: RunConfig, data: Dataset | None = None) -> Analysis:
               "least_squares": data.to_original(fit.w_ls) if whole else None,
               "reachable": data.to_original(fit.w_reach) if whole and cfg.optimizer != "adam" else None,
               "error0": float(np.linalg.norm(w0 - target)), "consistent": consistent, "settle": settle,
-              "units": np.asarray(data.scale, np.float64), "w0": w0}
+              "units": np.asarray(data.scale, np.float64), "w0": w0,
+              "xy": (data.X, data.y) if whole and not cfg.shuffle and measurable(n, d, cfg.batch_size,
+                                                                                 cfg.optimizer == "momentum") else None}
     facts = _facts(cfg, fit, n, whole)
     if fit.rank == 0:
         return Analysis(threshold=float("inf"), best_lr=float("nan"), exact=True, stable_intervals=((0.0, np.inf),),

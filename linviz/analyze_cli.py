@@ -47,7 +47,7 @@ def _table(cfg: RunConfig, a: Analysis) -> list[str]:
     to = ("of where it settles" if a.settles_off else "of the weights" if a.determined
           else "of the fit training reaches")
     lines = [f"{'lr':>12} {'x threshold':>12}  {'regime':<26} epochs to within {TOL:g} {to}"]
-    for lr, r in zip(lrs, a.classify_many(lrs)):
+    for lr, r in zip(lrs, [a.measure(lr) for lr in lrs]):
         ratio = lr / a.threshold if finite else float("nan")
         epochs = f"{r.epochs:,.0f}" if np.isfinite(r.epochs) else "never"
         mark = "  <- yours" if lr in cfg.lrs else ""

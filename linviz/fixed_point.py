@@ -117,6 +117,59 @@ def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+MEASURE_CELLS = 2e5     # samples x weights at most for counting epochs by iterating the epoch map
+MEASURE_EPOCHS = 20000  # epochs it iterates at most
+DEEP = 1e-3             # ... stopping once within this fraction of the tolerance
+
+
+def measurable(n: int, d: int, batch: int, momentum: bool) -> bool:
+    """Whether epochs_within is cheap (~0.1 s at most): the epoch map built from n samples of d weights, then
+    iterated MEASURE_EPOCHS times."""
+    e = 2 * d if momentum else d
+    return n * d <= MEASURE_CELLS and -(-n // batch) * (e**3 + PER_BATCH) + MEASURE_EPOCHS * e * e <= WORK
+
+
+def epoch_affine(X: np.ndarray, y: np.ndarray, batch: int, lr: float, momentum: float | None):
+    """(M, c): one in-order epoch as state <- M state + c, in model units, float64: the state is w, or (w, v) with
+    momentum (v the momentum buffer, as torch.optim.SGD keeps it)."""
+    X64, y64 = np.asarray(X, np.float64), np.asarray(y, np.float64)
+    d = X64.shape[1]
+    e = d if momentum is None else 2 * d
+    M, c, eye = np.eye(e), np.zeros(e), np.eye(d)
+    for i in range(0, len(y64), batch):
+        Xb, yb = X64[i:i + batch], y64[i:i + batch]
+        G, g = 2.0 / len(yb) * Xb.T @ Xb, 2.0 / len(yb) * Xb.T @ yb
+        if momentum is None:
+            S, t = eye - lr * G, lr * g
+        else:  # v' = mu v + G w - g; w' = w - lr v'
+            S = np.block([[eye - lr * G, -lr * momentum * eye], [G, momentum * eye]])
+            t = np.concatenate([lr * g, -g])
+        M, c = S @ M, S @ c + t
+    return M, c
+
+
+def epochs_within(X, y, batch: int, lr: float, momentum: float | None, w0: np.ndarray, target: np.ndarray,
+                  scale: np.ndarray, tol: float, cap: int = MEASURE_EPOCHS) -> int | None:
+    """The epoch from which training at lr stays within tol of target on every weight (raw units: w / scale), by
+    iterating the exact epoch map; None when it is not within tol after `cap` epochs (or blows up)."""
+    M, c = epoch_affine(X, y, batch, lr, momentum)
+    d = len(w0)
+    state = np.concatenate([w0, np.zeros(d)]) if momentum is not None else np.asarray(w0, np.float64).copy()
+    with np.errstate(all="ignore"):
+        gap = np.max(np.abs(state[:d] / scale - target))
+        last_out = 0 if not gap < tol else -1
+        for k in range(1, cap + 1):
+            state = M @ state + c
+            gap = np.max(np.abs(state[:d] / scale - target))
+            if not gap < tol:
+                last_out = k
+                if not np.all(np.isfinite(state)):
+                    return None
+            elif gap < DEEP * tol:  # a thousandth of the way: it stays inside from here
+                break
+    return None if last_out == cap else last_out + 1
+
+
 def final_lrs(cfg: RunConfig) -> np.ndarray:
     """Each run's lr in its last epoch, the schedule applied (as engine.Trainer.lr_at does)."""
     e = cfg.epochs - 1

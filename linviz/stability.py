@@ -33,6 +33,7 @@ MAX_EVALS = 900            # lrs the refinement may add at most: beyond it the s
 EDGE_RTOL = 1e-9           # each crossing is located to this relative lr
 EDGE_STEPS = 60            # regula falsi steps at most per crossing (each bracket shrinks, bisecting if slow)
 GOLDEN = 30                # golden-section steps for the fastest lr (0.618^30 ~ 5e-7 of a 3-gap bracket)
+TIE_RTOL = 1e-7            # log rho this close (relative) to the smallest ties with it (momentum's plateau)
 MINIMA = 16                # local minima of the grid it searches around at most (the lowest)
 INSIDE = 6                 # points looked at inside each stable range that does not start at 0
 EVAL_COUNT = 2 * GRID + 2 * EDGE_STEPS // 3 + GOLDEN  # lrs a typical analysis evaluates (the cost model's)
@@ -170,7 +171,7 @@ def _golden(emap, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 def _fastest(emap, x: np.ndarray, f: np.ndarray) -> float:
     """The lr of smallest log rho: golden-section search around every local minimum of the refined grid (a cusp
     where two eigenvalues trade places lies between the neighbours of the grid point nearest it), the best kept;
-    of lrs within BEST_GAIN of the best, the smallest."""
+    of lrs tied with the best (TIE_RTOL), the smallest."""
     ok = f < 0
     if not ok.any():
         return float("nan")
@@ -180,7 +181,7 @@ def _fastest(emap, x: np.ndarray, f: np.ndarray) -> float:
     xb, fb = _golden(emap, x[np.maximum(k - 1, 0)], x[np.minimum(k + 1, len(x) - 1)])
     xs, fs = np.concatenate([x[k], xb]), np.concatenate([f[k], fb])
     low = fs.min()  # momentum's plateau of equal rho: many lrs tie (-inf: an lr that solves in one epoch)
-    tied = fs <= low + BEST_GAIN * abs(low) if np.isfinite(low) else fs == low
+    tied = fs <= low + TIE_RTOL * abs(low) if np.isfinite(low) else fs == low
     return float(np.exp(xs[tied].min()))  # the smallest of them: furthest from the divergence above it
 
 

@@ -142,7 +142,8 @@ def _noise_note(cfg: RunConfig, data, live: LiveRun, run: int) -> str:
         settle = settle[run] if run < len(settle) else None
     there = rms_residual(data, shown, settle) if settle is not None else None
     near = there is None or not np.isfinite(there) or np.allclose(settle, ls, rtol=0, atol=1e-12)
-    text = t("tabs.data.note_floor", best=_short(floor), settle="" if near else t("tabs.data.note_settle",
+    lr = fmt_number(cfg.lrs[run] if cfg.is_sweep else cfg.lr)
+    text = t("tabs.data.note_floor", best=_short(floor), settle="" if near else t("tabs.data.note_settle", lr=lr,
                                                                                    there=_short(there)))
     return t("tabs.data.note_noise", std=std, floor=text)
 

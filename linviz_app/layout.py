@@ -25,6 +25,7 @@ CSS = """<style>
 .st-key-page_title {min-height: 2.65rem; max-width: calc(100% - 10.5rem); justify-content: center; position: relative;
   z-index: 999991;}  /* above the header (z-index 999990), in its band */
 .st-key-page_title h3 {font-size: 1.45rem; line-height: 1.2; padding: 0; margin: 0;}
+.st-key-page_title, .st-key-page_title * {pointer-events: none;}  /* words only: taps go to the buttons under it */
 body:has([data-testid=stSidebar][data-collapsed=true]) .st-key-page_title,
 body:not(:has([data-testid=stSidebar])) .st-key-page_title {padding-left: 2.3rem;}
 .st-key-controls [data-testid=stHorizontalBlock] {flex-wrap: wrap; row-gap: 0.45rem; column-gap: 0.6rem;}
@@ -50,6 +51,8 @@ body:not(:has([data-testid=stSidebar])) .st-key-page_title {padding-left: 2.3rem
   {flex-wrap: wrap; row-gap: 0.6rem;}
 .st-key-chart_pair [data-testid=stColumn], .st-key-data_pair [data-testid=stColumn] {min-width: 14rem;}
 @media (max-width: 640px) {
+  /* the open sidebar covers the page there: the title, drawn above everything, must not sit on its top */
+  body:has([data-testid=stSidebar][data-collapsed=false]) .st-key-page_title {opacity: 0;}
   .st-key-page_title {max-width: calc(100% - 9rem); min-height: 2.6rem;}
   .st-key-page_title h3 {font-size: 0.95rem;}
   .stMain .block-container {padding-left: 0.7rem; padding-right: 0.7rem; padding-bottom: 7.5rem;}

@@ -36,7 +36,7 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
     except ConfigError as e:  # the server's memory is taken by others' runs: say so, the page goes on
         st.caption(md_escape(tr(e.message)))
         return
-    r = a.classify(cfg.lr)
+    r = a.measure(cfg.lr)  # the epochs counted on the exact epoch map, as the status will judge the run
     # many weights fit: no epochs reach the true ones, only the fit training reaches
     to = Msg("page.hint.to_settle" if a.settles_off else "page.hint.to_true" if a.determined else "page.hint.to_fit")
     epochs = _epochs_text(r.epochs, to) if r.kind != "diverges" else ""
@@ -44,7 +44,9 @@ def lr_hint_ui(cfg: RunConfig | None) -> None:
     nums = {"ratio": ratio_text(cfg.lr / a.threshold), "threshold": short_number(a.threshold)} if finite else {}
     if finite and not a.exact:  # regimes and epoch counts of an estimate can be far off
         where = "below" if cfg.lr < a.threshold else "above"
-        st.markdown(t(f"page.hint.estimate_{where}", **nums))
+        bounded = getattr(a.note, "key", "") == "core.analysis.bounded"
+        why = "shuffled" if cfg.shuffle else "bounded" if bounded else "large"  # why only an estimate
+        st.markdown(t(f"page.hint.estimate_{where}", **nums, why=t(f"page.hint.why_{why}")))
     elif finite:
         st.markdown(t("page.hint.exact", **nums, kind=r.kind, epochs=epochs))
         lrs = band_lrs(cfg.lr, a.threshold, [e for iv in a.stable_intervals for e in iv])

@@ -24,6 +24,7 @@ from linviz_app.data_tab import PREVIEW_CELLS
 from linviz_app.i18n import t
 from linviz_app.live import listed
 from linviz_app.live_chart import figure_dict
+from linviz_app.lr_hint import ratio_text
 from linviz_app.session import cached_analysis, drawn_data
 
 DATA_FIELDS = ("true_weights", "n_samples", "seed", "noise_std", "test_fraction", "standardize", "feature_min",
@@ -139,7 +140,7 @@ def start_line(cfg: RunConfig, start: Start) -> str:
               "page.start.watch_heatmap" if cfg.n_weights > MAX_LINES else "page.start.watch")
     ratio = diverges_by(cfg)
     if ratio is not None:  # the analysis of this very data says it blows up: no promise of a falling loss
-        watch = t("page.start.watch_diverges", ratio=short_number(ratio))
+        watch = t("page.start.watch_diverges", ratio=ratio_text(ratio))  # "1.02 x", as the hint says it
     line = t("page.start.line", epochs=epochs, method=method, lrs=lrs, samples=samples, watch=watch)
     if start.why_not:
         line += t(f"page.start.{start.why_not}_later", n=cfg.n_samples)

@@ -328,11 +328,12 @@ STRINGS = {
     "page.status.in_epoch": "epoch {epoch:,} is {pct}% trained (the charts show it when it ends)",
     "page.progress": "epoch {epoch:,} / {epochs:,}",
     "page.hint.estimate_below": ("Your lr is **{ratio} x** the divergence threshold, estimated at {threshold}: below "
-                                 "it, so it should converge. This data is too large to work out how fast exactly; "
-                                 "train and see."),
+                                 "it, so it should converge. {why}; train and see."),
+    "page.hint.why_large": "This data is too large to work out how fast exactly",
+    "page.hint.why_shuffled": "Shuffling changes the order every epoch, so this is an estimate",
+    "page.hint.why_bounded": "The search for narrow ranges of other behaviour ran out of its budget",
     "page.hint.estimate_above": ("Your lr is **{ratio} x** the divergence threshold, estimated at {threshold}: above "
-                                 "it, so it should **diverge**. This data is too large to work out how fast exactly; "
-                                 "train and see."),
+                                 "it, so it should **diverge**. {why}; train and see."),
     "page.hint.exact": "Your lr is **{ratio} x** the divergence threshold ({threshold}): **{kind}**{epochs}.",
     "page.hint.epochs_one": ", ~{n:,} epoch to within 0.01{to}",
     "page.hint.epochs": ", ~{n:,} epochs to within 0.01{to}",
@@ -445,7 +446,7 @@ STRINGS = {
     "tabs.data.note_noise": "The targets carry noise (std {std}): no weights fit every sample{floor}, so the points "
                             "settle around the diagonal, not on it.",
     "tabs.data.note_floor": " (the best possible weights, least squares, leave residuals of about {best}{settle})",
-    "tabs.data.note_settle": "; at this lr SGD settles off them, where the residuals are about {there}",
+    "tabs.data.note_settle": "; at lr {lr} SGD settles off them, where the residuals are about {there}",
     "tabs.data.note_noise_fits": ("The targets carry noise (std {std}), yet some weights fit every sample exactly (too "
                                   "few samples to expose it), so the points can reach the diagonal."),
     # Data charts (linviz_app/data_charts.py)

@@ -124,9 +124,9 @@ STRINGS = {
     "core.outcome.near_noisy": ("接近但尚未到达含噪声数据的最佳拟合：最大距离 {fit:.3g}（与真实权重相差 {err:.3g}）。"
                                 "标签有噪声时，小批量训练会一直在最佳拟合附近来回跳动：使用衰减的学习率调度或更大的"
                                 "批大小可以让它稳定下来"),
-    "core.outcome.converged_settle": ("已收敛到 SGD 在这个学习率下停留的位置（最大距离 {fit:.2g}）：标签带噪声，"
+    "core.outcome.converged_settle": ("已收敛到 SGD 在这个学习率下最终稳定的位置（最大距离 {fit:.2g}）：标签带噪声，"
                                       "这个位置与真实权重仍相差 {err:.3g}"),
-    "core.outcome.near_settle": "还没到 SGD 在这个学习率下停留的位置：最大距离 {fit:.3g}（离真实权重 {err:.3g}）。多训练几轮，或者用大一点的学习率？",
+    "core.outcome.near_settle": "还没到 SGD 在这个学习率下最终稳定的位置：最大距离 {fit:.3g}（离真实权重 {err:.3g}）。多训练几轮，或者用大一点的学习率？",
     "core.outcome.diverging_slowly": ("正在远离目标：max |w - w*| = {err:.3g}，比开始时的 {start:.3g} 还大，看来学习率 "
                                       "{lr} 会发散，只是太慢，损失还没有增长到让训练停止的 1e10 倍。请试试更小的学习率"),
     "core.outcome.not_converged": "尚未收敛：max |w - w*| = {err:.3g}（增加训练轮数，或者增大学习率？）",
@@ -173,7 +173,7 @@ STRINGS = {
     "core.analysis.crosses": "按样本顺序训练一轮的线性映射（轮映射），其谱半径在那里越过 1，位置的相对误差在 1e-9 以内",
     "core.analysis.crosses_momentum": "带动量、按样本顺序训练一轮的线性映射（轮映射），其谱半径在那里越过 1，位置的相对误差在 1e-9 以内",
     "core.analysis.bounded": "{note}；搜索表现不同的狭窄学习率区间时用完了可评估的学习率预算，可能漏掉了某个区间",
-    "core.analysis.settle": ("学习率为 {lr:.3g} 时，训练停在离最小二乘解 {ls:.2g}（这是 SGD 自身的偏移，随学习率而变）、"
+    "core.analysis.settle": ("学习率为 {lr:.3g} 时，训练最终稳定在离最小二乘解 {ls:.2g}（这是 SGD 自身的偏移，随学习率而变）、"
                              "离真实权重 {true:.2g} 的地方；轮数都按到达这个位置来计。"),
     "core.analysis.shuffled": "{note}（按某一个固定顺序计算：只是估计，因为打乱会让每轮的顺序都不同）",
     "core.analysis.range": "{lo} 到 {hi}",
@@ -285,16 +285,19 @@ STRINGS = {
     "page.status.in_epoch": "第 {epoch:,} 轮已训练 {pct}%（这一轮结束后图表才更新）",
     "page.progress": "第 {epoch:,} 轮，共 {epochs:,} 轮",
     "page.hint.estimate_below": ("你的学习率是发散阈值（估计为 {threshold}）的 **{ratio} 倍**：低于阈值，应当会收敛。"
-                                 "这份数据太大，无法精确算出收敛有多快；训练一下看看吧。"),
+                                 "{why}；训练一下看看吧。"),
+    "page.hint.why_large": "这份数据太大，无法精确算出收敛有多快",
+    "page.hint.why_shuffled": "打乱顺序会让每轮的样本顺序都不同，所以这只是估计",
+    "page.hint.why_bounded": "搜索表现不同的狭窄学习率区间时用完了预算",
     "page.hint.estimate_above": ("你的学习率是发散阈值（估计为 {threshold}）的 **{ratio} 倍**：高于阈值，应当会**发散**。"
-                                 "这份数据太大，无法精确算出收敛有多快；训练一下看看吧。"),
+                                 "{why}；训练一下看看吧。"),
     "page.hint.exact": "你的学习率是发散阈值（{threshold}）的 **{ratio} 倍**：**{kind}**{epochs}。",
     "page.hint.epochs_one": "，约 {n:,} 轮后{to}相差不到 0.01",
     "page.hint.epochs": "，约 {n:,} 轮后{to}相差不到 0.01",
     "page.hint.epochs_never": "，约需 {n} 轮才能{to}相差不到 0.01：实际上永远达不到",
     "page.hint.to_true": "与真实权重",
     "page.hint.to_fit": "与训练最终到达的拟合解",
-    "page.hint.to_settle": "与训练最终停留的位置",
+    "page.hint.to_settle": "与训练最终稳定的位置",
     "page.hint.use_fastest": "使用最快的学习率（{lr}）",
     "page.live.could_not_start": "这次训练无法开始：{message}",
     "page.live.lr_changed": "{label}已改为 {lrs}，从第 {epoch} 轮起生效。",
@@ -393,7 +396,7 @@ STRINGS = {
     "tabs.data.note_noise": "目标值带有噪声（标准差 {std}）：没有哪组权重能拟合所有样本{floor}，"
                             "所以这些点最终分布在对角线附近，而不是正好落在对角线上。",
     "tabs.data.note_floor": "（即使是最优的权重，即最小二乘解，残差也约为 {best}{settle}）",
-    "tabs.data.note_settle": "；在这个学习率下，SGD 停在离它有一段距离的地方，那里的残差约为 {there}",
+    "tabs.data.note_settle": "；学习率为 {lr} 时，SGD 最终稳定在离它有一段距离的地方，那里的残差约为 {there}",
     "tabs.data.note_noise_fits": "目标值带有噪声（标准差 {std}），但样本太少，仍有一组权重能精确拟合每个样本，所以这些点可以落到对角线上。",
     # 数据图表（linviz_app/data_charts.py）
     "tabs.data.parity_default": "预测值与目标值对比",

@@ -1,5 +1,6 @@
 """The page fits the room it is shown in (issue 18): at the sizes of real projectors, laptops and phones, in the
-normal and the presenter view, in English and Chinese, mid-run, every control is clickable at its centre (the
+normal and the presenter view, in English and Chinese, mid-run, every control (the folded sidebar's button too: issue
+19's trial found the title over it on phones) is clickable at its centre (the
 element the browser finds at that point is the control, not Streamlit's header above it), both charts of the
 Training tab lie wholly inside the window (and above a phone's bar of controls), and the title collides with
 nothing of Streamlit's header. Screenshots of each state: artifacts/screenshots/room-*.png.
@@ -31,6 +32,8 @@ PROBLEMS = """() => {
   else controls.push(["presenter", presenter]);
   for (const k of TOGGLES) controls.push([k, document.querySelector(`.st-key-${k} label`)]);
   document.querySelectorAll(".stMain [data-baseweb=tab]").forEach((t, i) => controls.push([`tab ${i}`, t]));
+  const expand = document.querySelector("[data-testid=stExpandSidebarButton]");  // a phone's only way to the settings
+  if (visible(expand)) controls.push(["the sidebar's button", expand]);
   for (const [name, el] of controls) {
     if (!visible(el)) { bad.push(`${name}: not shown`); continue; }
     const r = el.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
