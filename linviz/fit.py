@@ -18,7 +18,9 @@ from .model import initial_weights
 RANK_TOL = 1e-14      # large data: eigenvalues of the Gram below this x the largest count as zero (they are good
                       # to ~1e-16 of the largest; centred features are centred again, so their rounding is no
                       # direction). Features near 1e6 in tens of thousands of samples lose the Gram's exactness.
-SVD_TOL = 1e-12       # small data: singular values of X itself below this x the largest count as zero
+SVD_TOL = 1e-12       # small data: singular values of X itself below this x the largest count as zero (raw integer
+                      # features are exact in float32)
+CENTRED_TOL = 1e-6    # ... for standardised features, rounded to float32 (~6e-8 each): their rounding is no direction
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,11 @@ class Fit:
     w_reach: np.ndarray          # the least-squares weights nearest w0: where training ends
 
 
-def nonzero(ev: np.ndarray) -> np.ndarray:
-    """Which eigenvalues of a Gram count as nonzero: above RANK_TOL x the largest."""
+def nonzero(ev: np.ndarray, centred: bool = False) -> np.ndarray:
+    """Which eigenvalues of a Gram count as nonzero: above RANK_TOL (CENTRED_TOL^2 for standardised features) x the
+    largest."""
     top = float(ev.max()) if ev.size else 0.0
-    return ev > RANK_TOL * top if top > 0 else np.zeros(ev.shape, bool)
+    return ev > (CENTRED_TOL**2 if centred else RANK_TOL) * top if top > 0 else np.zeros(ev.shape, bool)
 
 
 def start_weights(cfg: RunConfig, d: int) -> np.ndarray:
@@ -75,7 +78,7 @@ def fit_data(X: np.ndarray, y: np.ndarray, w0=None, centred: bool = False) -> Fi
         if centred:
             Xf, yf = Xf - Xf.mean(axis=0), yf - yf.mean()
         mu, U = np.linalg.eigh(Xf @ Xf.T)
-        keep = nonzero(mu)
+        keep = nonzero(mu, centred)
         basis = Xf.T @ U[:, keep] / np.sqrt(mu[keep])
         w_ls = basis @ (U[:, keep].T @ yf / np.sqrt(mu[keep]))
         ev = np.concatenate([np.zeros(d - rows), mu])
@@ -83,10 +86,10 @@ def fit_data(X: np.ndarray, y: np.ndarray, w0=None, centred: bool = False) -> Fi
         G, b = _gram(X, y, rows, centred)
         # nearly square: a rank below d is likely, so go straight for the eigenvectors
         ev, V = np.linalg.eigh(G) if rows < 2 * d else (np.linalg.eigvalsh(G), None)
-        keep, basis = nonzero(ev), None
+        keep, basis = nonzero(ev, centred), None
         if not keep.all():
             ev, V = (ev, V) if V is not None else np.linalg.eigh(G)
-            keep = nonzero(ev)
+            keep = nonzero(ev, centred)
             basis = V[:, keep]
         w_ls = np.linalg.solve(G, b) if basis is None else basis @ (basis.T @ b / ev[keep])
     w_reach = w_ls if basis is None else w_ls + w0 - basis @ (basis.T @ w0)
@@ -100,7 +103,8 @@ def _fit_svd(X: np.ndarray, y: np.ndarray, w0: np.ndarray, centred: bool) -> Fit
     if centred and n > 1:
         X64, y64 = X64 - X64.mean(axis=0), y64 - y64.mean()
     U, s, Vt = np.linalg.svd(X64, full_matrices=False)
-    rank = int(np.sum(s > SVD_TOL * s[0])) if s.size and s[0] > 0 else 0
+    tol = CENTRED_TOL if centred else SVD_TOL
+    rank = int(np.sum(s > tol * s[0])) if s.size and s[0] > 0 else 0
     basis = None if rank == d else Vt[:rank].T
     w_ls = Vt[:rank].T @ (U[:, :rank].T @ y64 / s[:rank])
     w_reach = w_ls if basis is None else w_ls + w0 - basis @ (basis.T @ w0)

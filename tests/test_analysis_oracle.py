@@ -256,7 +256,8 @@ def test_training_settles_at_the_fixed_point_the_analysis_names(cfg):
     # ... and training drifts along such a direction v (curvature ~1e-16: a constant pull) by at most
     # lr x 2 sum_i |x_i . v| |residual_i| an epoch, for as many epochs as it trains
     Vt = np.linalg.svd(c.X)[2]
-    faint = np.abs(c.X @ Vt[c.rank:][sv[c.rank:] > 1e-14 * sv[0]].T) if dropped else np.zeros((len(c.X), 0))
+    # (Vt is D x D; its rows past the N singular values are exactly null, never faint)
+    faint = np.abs(c.X @ Vt[c.rank:len(sv)][sv[c.rank:] > 1e-14 * sv[0]].T) if dropped else np.zeros((len(c.X), 0))
     for col, i in enumerate(keep):
         lr = lrs[i]
         claimed = a.fixed_point(lr)
